@@ -244,7 +244,7 @@ function toSqlError(err: QueryError): SqlError {
   if (err.code === 'PROTOCOL_SEQUENCE_TIMEOUT') return new SqlError('deadline', err.message);
   if (isFatal(err)) return unavailable(err);
   const state = err.sqlState ?? 'HY000';
-  const text = err.sqlMessage ?? err.message;
+  const text = (err as QueryError & { sqlMessage?: string }).sqlMessage ?? err.message;
   return new SqlError('sql', `${text} (errno ${err.errno}) (sqlstate ${state})`);
 }
 

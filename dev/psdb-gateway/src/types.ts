@@ -1,7 +1,5 @@
 // Vitess type names as the PlanetScale client expects them (`@planetscale/database` cast table).
 // The mapping follows Vitess `MySQLToType` + `modifyType`; see shared/reference/planetscale-http-protocol.md §3.
-import type { FieldPacket } from 'mysql2';
-
 const FLAG_UNSIGNED = 32;
 const FLAG_BINARY = 128;
 const FLAG_ENUM = 256;
@@ -63,13 +61,21 @@ const BINARY: Record<number, string> = {
   252: 'BLOB',
 };
 
-/** mysql2 column definition with the MariaDB extended-metadata fields it may carry. */
-export type ColumnDefinition = FieldPacket & {
+/** The parts of mysql2's column definition we read (text protocol), incl. MariaDB extended metadata. */
+export interface ColumnDefinition {
+  name: string;
+  table?: string;
+  orgTable?: string;
+  orgName?: string;
+  schema?: string;
+  columnLength?: number;
   columnType?: number;
+  type?: number;
   characterSet?: number;
+  decimals?: number;
+  flags?: number;
   extendedFormat?: string;
-  extendedTypeName?: string;
-};
+}
 
 /** Vitess type name, or undefined for NULL_TYPE (which protojson omits). */
 export function vitessType(column: ColumnDefinition): string | undefined {
@@ -110,8 +116,7 @@ export function protoField(column: ColumnDefinition): ProtoField {
   if (type) out.type = type;
   if (column.table) out.table = column.table;
   if (column.orgTable) out.orgTable = column.orgTable;
-  const db = (column as { schema?: string; db?: string }).schema ?? (column as { db?: string }).db;
-  if (db) out.database = db;
+  if (column.schema) out.database = column.schema;
   if (column.orgName) out.orgName = column.orgName;
   if (column.columnLength) out.columnLength = column.columnLength;
   if (column.characterSet) out.charset = column.characterSet;

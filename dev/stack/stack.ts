@@ -1,0 +1,114 @@
+// Starts the whole local stack in order and describes it in <state dir>/stack.json.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createDb } from '../../src/db/client.ts';
+import { applyMigrations } from '../db/migrate.ts';
+import { DEMO_ACCOUNTS, seedDemo } from '../seed/demo.ts';
+import { startCognito, type CognitoInfo } from './cognito.ts';
+import type { StackConfig } from './config.ts';
+import { startMariadb } from './mariadb.ts';
+import { httpReady, waitFor, type Supervisor } from './processes.ts';
+import { startS3, type S3Info } from './s3.ts';
+import { ensureSystemPackages } from './system.ts';
+
+export interface StackInfo {
+  profile: string;
+  stateDir: string;
+  apiUrl: string;
+  gatewayUrl: string;
+  databaseUrl: string;
+  mysql: { host: string; port: number; user: string; password: string; database: string };
+  cognito: CognitoInfo;
+  s3: S3Info;
+  mediaServiceUrl: string;
+  demo: { creator: { email: string; password: string; handle: string }; fan: { email: string; password: string; handle: string } };
+  webOrigins: string[];
+  logs: string;
+}
+
+export const stackFile = (cfg: StackConfig): string => join(cfg.stateDir, 'stack.json');
+
+export async function startStack(sup: Supervisor, cfg: StackConfig, log: (line: string) => void): Promise<StackInfo> {
+  ensureSystemPackages(log);
+  sup.reapLeftovers();
+
+  log('starting MariaDB');
+  await startMariadb(
+    sup,
+    {
+      stateDir: cfg.stateDir,
+      port: cfg.ports.mysql,
+      user: cfg.mysql.user,
+      password: cfg.mysql.password,
+      databases: [cfg.mysql.database],
+      // Not UTC on purpose: every connection through the gateway must still run in UTC.
+      defaultTimeZone: '+09:00',
+    },
+    log,
+  );
+
+  log('starting the PlanetScale gateway');
+  const gatewayBase = `http://127.0.0.1:${cfg.ports.gateway}`;
+  const gateway = sup.start('psdb-gateway', process.execPath, [join(cfg.root, 'dev/psdb-gateway/src/main.ts')], {
+    env: {
+      PSDB_GATEWAY_PORT: String(cfg.ports.gateway),
+      PSDB_GATEWAY_USER: cfg.gateway.user,
+      PSDB_GATEWAY_PASSWORD: cfg.gateway.password,
+      MYSQL_HOST: '127.0.0.1',
+      MYSQL_PORT: String(cfg.ports.mysql),
+      MYSQL_USER: cfg.mysql.user,
+      MYSQL_PASSWORD: cfg.mysql.password,
+      MYSQL_DATABASE: cfg.mysql.database,
+    },
+  });
+  await waitFor('psdb-gateway', () => httpReady(`${gatewayBase}/`), 30_000, gateway.exited);
+  const databaseUrl = `http://${cfg.gateway.user}:${cfg.gateway.password}@127.0.0.1:${cfg.ports.gateway}`;
+
+  log('starting cognito-local and the S3 store');
+  const [{ info: cognito }, { info: s3 }] = await Promise.all([startCognito(sup, cfg), startS3(sup, cfg)]);
+
+  log('starting media-service');
+  const mediaServiceUrl = `http://127.0.0.1:${cfg.ports.media}`;
+  const media = sup.start('media-service', process.execPath, [join(cfg.root, 'media-service/src/main.ts')], {
+    cwd: join(cfg.root, 'media-service'),
+    env: { PORT: String(cfg.ports.media), HOST: '127.0.0.1' },
+  });
+  await waitFor('media-service', () => httpReady(`${mediaServiceUrl}/health`), 30_000, media.exited);
+
+  log('applying migrations');
+  await applyMigrations(databaseUrl);
+  log('seeding demo data');
+  await seedDemo(createDb(databaseUrl), cognito);
+
+  const info: StackInfo = {
+    profile: cfg.profile,
+    stateDir: cfg.stateDir,
+    apiUrl: `http://127.0.0.1:${cfg.ports.api}`,
+    gatewayUrl: databaseUrl,
+    databaseUrl,
+    mysql: { host: '127.0.0.1', port: cfg.ports.mysql, ...cfg.mysql },
+    cognito,
+    s3,
+    mediaServiceUrl,
+    demo: {
+      creator: { email: DEMO_ACCOUNTS.creator.email, password: DEMO_ACCOUNTS.creator.password, handle: DEMO_ACCOUNTS.creator.handle },
+      fan: { email: DEMO_ACCOUNTS.fan.email, password: DEMO_ACCOUNTS.fan.password, handle: DEMO_ACCOUNTS.fan.handle },
+    },
+    webOrigins: cfg.webOrigins,
+    logs: sup.logDir,
+  };
+  writeFileSync(stackFile(cfg), `${JSON.stringify(info, null, 2)}\n`);
+  return info;
+}
+
+/** The Worker's variables for this stack (wrangler dev and the workerd test pool use the same). */
+export function workerVars(info: StackInfo, appEnv: 'development' | 'test'): Record<string, string> {
+  return {
+    APP_ENV: appEnv,
+    DATABASE_URL: info.databaseUrl,
+    API_BASE_URL: info.apiUrl,
+    CORS_ORIGINS: info.webOrigins.join(','),
+    LOG_LEVEL: appEnv === 'test' ? 'warn' : 'info',
+    BUILD_VERSION: 'local',
+  };
+}

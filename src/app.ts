@@ -1,0 +1,50 @@
+// The one app factory, used by the Worker entry and by the tests.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { Scalar } from '@scalar/hono-api-reference';
+import { requestId } from 'hono/request-id';
+import { uuidv7 } from 'uuidv7';
+import type { AppEnv } from './context.ts';
+import { handleError, handleNotFound } from './lib/error-handler.ts';
+import { ApiError } from './lib/errors.ts';
+import { bodyGuard } from './middleware/body.ts';
+import { corsMiddleware } from './middleware/cors.ts';
+import { init } from './middleware/init.ts';
+import { health } from './routes/health/index.ts';
+import { root } from './routes/root/index.ts';
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        throw new ApiError('VALIDATION_FAILED', '입력값이 올바르지 않습니다.', {
+          details: result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+        });
+      }
+    },
+  });
+
+  app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 128, generator: () => uuidv7() }));
+  app.use('*', init);
+  app.use('*', corsMiddleware);
+  app.use('*', bodyGuard);
+
+  app.route('/', root);
+  app.route('/health', health);
+
+  app.doc31('/openapi.json', (c) => ({
+    openapi: '3.1.0',
+    info: {
+      title: 'crefans API',
+      version: c.get('env').BUILD_VERSION,
+      description: 'Creator-membership platform API. Every response uses the `{ success, message?, data }` envelope.',
+    },
+    servers: [{ url: c.get('env').API_BASE_URL }],
+  }));
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'crefans API' }));
+
+  app.notFound(handleNotFound);
+  app.onError(handleError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,24 @@
+import type { RequestIdVariables } from 'hono/request-id';
+import type { Database, DbStats } from './db/client.ts';
+import type { Bindings, Env } from './env.ts';
+import type { Logger } from './lib/logger.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Per-request services, built by the init middleware. */
+export interface Services {
+  db: Database;
+  dbStats: DbStats;
+  logger: Logger;
+  clock: Clock;
+}
+
+export type AppEnv = {
+  Bindings: Bindings;
+  Variables: RequestIdVariables & {
+    env: Env;
+    services: Services;
+  };
+};

@@ -1,0 +1,64 @@
+// One error type for the whole API. Handlers throw `new ApiError('CODE', 'message')`; the status comes
+// from this table, so a code always means the same status everywhere.
+// 401 = "who are you?", 403 = "you may not", 404 also for what the viewer must not know exists.
+
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  VALIDATION_FAILED: 400,
+  INVALID_JSON: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
+
+export interface ErrorDetail {
+  path?: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: ErrorStatus;
+  readonly details?: ErrorDetail[];
+  readonly headers?: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { details?: ErrorDetail[]; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.details = options.details;
+    this.headers = options.headers;
+  }
+}
+
+/** User-facing default messages (Korean, as the web client shows them). */
+export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
+  BAD_REQUEST: '잘못된 요청입니다.',
+  VALIDATION_FAILED: '입력값이 올바르지 않습니다.',
+  INVALID_JSON: '요청 본문이 올바른 JSON이 아닙니다.',
+  UNAUTHENTICATED: '로그인이 필요합니다.',
+  FORBIDDEN: '권한이 없습니다.',
+  NOT_FOUND: '요청한 리소스를 찾을 수 없습니다.',
+  METHOD_NOT_ALLOWED: '허용되지 않은 메서드입니다.',
+  CONFLICT: '이미 존재하거나 충돌하는 요청입니다.',
+  PAYLOAD_TOO_LARGE: '요청 본문이 너무 큽니다.',
+  UNSUPPORTED_MEDIA_TYPE: '지원하지 않는 Content-Type입니다. application/json으로 보내 주세요.',
+  RATE_LIMITED: '요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.',
+  INTERNAL_ERROR: '서버 내부 오류가 발생했습니다.',
+  SERVICE_UNAVAILABLE: '일시적으로 서비스를 이용할 수 없습니다.',
+};

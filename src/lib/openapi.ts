@@ -1,0 +1,28 @@
+// Shared OpenAPI pieces: the envelope around every success payload and the error body.
+import { z } from '@hono/zod-openapi';
+import { ERROR_STATUS } from './errors.ts';
+
+export function envelope<T extends z.ZodType>(data: T) {
+  return z.object({ success: z.literal(true), message: z.string().optional(), data });
+}
+
+export const ErrorBodySchema = z
+  .object({
+    success: z.literal(false),
+    message: z.string().openapi({ example: '입력값이 올바르지 않습니다.' }),
+    data: z.object({
+      statusCode: z.number().int(),
+      code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...Array<keyof typeof ERROR_STATUS>]),
+      requestId: z.string(),
+      timestamp: z.string(),
+      details: z.array(z.object({ path: z.string().optional(), message: z.string() })).optional(),
+    }),
+  })
+  .openapi('Error');
+
+export function jsonContent<T extends z.ZodType>(schema: T, description: string) {
+  return { content: { 'application/json': { schema } }, description };
+}
+
+export const errorResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, jsonContent(ErrorBodySchema, `Error (${s})`)]));

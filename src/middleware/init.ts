@@ -1,0 +1,25 @@
+// Parses env once per isolate, builds the request's services and writes one access-log line.
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../context.ts';
+import { createDb, type DbStats } from '../db/client.ts';
+import { parseEnv } from '../env.ts';
+import { createLogger } from '../lib/logger.ts';
+
+export const systemClock = { now: () => new Date() };
+
+export const init = createMiddleware<AppEnv>(async (c, next) => {
+  const started = performance.now();
+  const env = parseEnv(c.env);
+  const logger = createLogger(env.LOG_LEVEL, { requestId: c.get('requestId') });
+  const dbStats: DbStats = { roundTrips: 0 };
+  c.set('env', env);
+  c.set('services', { db: createDb(env.DATABASE_URL, dbStats), dbStats, logger, clock: systemClock });
+  await next();
+  logger.info('request', {
+    method: c.req.method,
+    path: c.req.path,
+    status: c.res.status,
+    ms: Math.round((performance.now() - started) * 100) / 100,
+    dbRoundTrips: dbStats.roundTrips,
+  });
+});

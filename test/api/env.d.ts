@@ -1,0 +1,20 @@
+// Bindings the workerd test pool provides (test/vitest.config.ts).
+import type * as Main from '../../src/index.ts';
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      APP_ENV: string;
+      DATABASE_URL: string;
+      API_BASE_URL: string;
+      CORS_ORIGINS: string;
+      LOG_LEVEL: string;
+      BUILD_VERSION: string;
+      /** JSON of the running test stack (dev/stack/stack.ts StackInfo). */
+      TEST_STACK: string;
+    }
+    interface GlobalProps {
+      mainModule: typeof Main;
+    }
+  }
+}
