@@ -66,7 +66,10 @@ describe('stack.json', () => {
     expect((await forged.fetch(key)).status).toBe(403);
     const preflight = await fetch(key, { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:3000', 'Access-Control-Request-Method': 'PUT' } });
     expect(preflight.status).toBe(200);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:3000');
+    const foreign = await fetch(key, { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'PUT' } });
+    expect(foreign.status).toBe(403);
+    const read = await s3.fetch(key, { headers: { Origin: 'http://127.0.0.1:3000' } });
+    expect(read.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:3000');
   });
 });
 
