@@ -9,8 +9,10 @@ import { ApiError } from './lib/errors.ts';
 import { bodyGuard } from './middleware/body.ts';
 import { corsMiddleware } from './middleware/cors.ts';
 import { init } from './middleware/init.ts';
+import { auth } from './routes/auth/index.ts';
 import { health } from './routes/health/index.ts';
 import { root } from './routes/root/index.ts';
+import { user } from './routes/user/index.ts';
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({
@@ -30,6 +32,8 @@ export function createApp() {
 
   app.route('/', root);
   app.route('/health', health);
+  app.route('/auth', auth);
+  app.route('/user', user);
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

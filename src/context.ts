@@ -15,10 +15,19 @@ export interface Services {
   clock: Clock;
 }
 
+/** The signed-in user behind a request (from a verified Cognito access token). */
+export interface Viewer {
+  id: string;
+  username: string;
+  accessToken: string;
+  expiresAt: Date;
+}
+
 export type AppEnv = {
   Bindings: Bindings;
   Variables: RequestIdVariables & {
     env: Env;
     services: Services;
+    viewer: Viewer | null;
   };
 };

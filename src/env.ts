@@ -6,6 +6,15 @@ const csv = z
   .string()
   .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean));
 
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+const queueBinding = z.custom<Queue<unknown>>((v) => typeof (v as Queue<unknown> | undefined)?.send === 'function', {
+  message: 'must be a Queue binding',
+});
+const rateLimitBinding = z.custom<RateLimit>((v) => typeof (v as RateLimit | undefined)?.limit === 'function', {
+  message: 'must be a rate-limit binding',
+});
+
 export const envSchema = z.object({
   APP_ENV: z.enum(['development', 'test', 'production']),
   /** PlanetScale connection URL: `mysql://user:pass@aws.connect.psdb.cloud/db`, or `http://user:pass@127.0.0.1:3900` locally. */
@@ -19,9 +28,57 @@ export const envSchema = z.object({
   BUILD_VERSION: z.string().min(1).default('dev'),
   /** Largest accepted request body, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
+
+  COGNITO_REGION: z.string().min(1),
+  COGNITO_USER_POOL_ID: z.string().min(1),
+  COGNITO_CLIENT_ID: z.string().min(1),
+  /** Only when the app client has a secret: every call then carries SECRET_HASH. */
+  COGNITO_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The user-pool API; defaults to AWS's regional endpoint (cognito-local locally). */
+  COGNITO_ENDPOINT: z.url().optional(),
+  /** Token issuer; defaults to `https://cognito-idp.<region>.amazonaws.com/<pool id>`. */
+  COGNITO_ISSUER: z.url().optional(),
+  /** App clients whose access tokens are accepted; defaults to COGNITO_CLIENT_ID. */
+  COGNITO_ALLOWED_CLIENT_IDS: csv.optional(),
+
+  /** Cookie attributes: `Domain` (e.g. `.crefans.com`) and `Secure` (default: on in production). */
+  COOKIE_DOMAIN: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined),
+  COOKIE_SECURE: bool.optional(),
+
+  WALLET_QUEUE: queueBinding,
+  RL_AUTH_IP: rateLimitBinding,
+  RL_AUTH_EMAIL: rateLimitBinding,
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+export interface CognitoSettings {
+  region: string;
+  userPoolId: string;
+  clientId: string;
+  clientSecret?: string;
+  endpoint: string;
+  issuer: string;
+  jwksUrl: string;
+  allowedClientIds: string[];
+}
+
+export function cognitoSettings(env: Env): CognitoSettings {
+  const issuer = env.COGNITO_ISSUER ?? `https://cognito-idp.${env.COGNITO_REGION}.amazonaws.com/${env.COGNITO_USER_POOL_ID}`;
+  return {
+    region: env.COGNITO_REGION,
+    userPoolId: env.COGNITO_USER_POOL_ID,
+    clientId: env.COGNITO_CLIENT_ID,
+    clientSecret: env.COGNITO_CLIENT_SECRET,
+    endpoint: env.COGNITO_ENDPOINT ?? `https://cognito-idp.${env.COGNITO_REGION}.amazonaws.com/`,
+    issuer,
+    jwksUrl: `${issuer}/.well-known/jwks.json`,
+    allowedClientIds: env.COGNITO_ALLOWED_CLIENT_IDS ?? [env.COGNITO_CLIENT_ID],
+  };
+}
 
 /** The raw bindings workerd hands us: variables and secrets as strings, plus service bindings. */
 export type Bindings = Record<string, unknown>;

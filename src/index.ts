@@ -1,8 +1,26 @@
-// Worker entry.
+// Worker entry: HTTP (the app), queue consumers and cron triggers. Only handlers may be exported here.
 import { createApp } from './app.ts';
+import { type Bindings, parseEnv } from './env.ts';
+import { WALLET_DLQ_NAME, WALLET_QUEUE_NAME, consumeWalletBatch, consumeWalletDeadLetters, sweepMissingWallets } from './jobs/wallets.ts';
+import { createLogger } from './lib/logger.ts';
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-} satisfies ExportedHandler<Record<string, unknown>>;
+
+  async queue(batch, bindings, _ctx) {
+    const env = parseEnv(bindings);
+    const logger = createLogger(env.LOG_LEVEL, { queue: batch.queue });
+    if (batch.queue === WALLET_DLQ_NAME) return consumeWalletDeadLetters(batch, logger);
+    if (batch.queue === WALLET_QUEUE_NAME) return consumeWalletBatch(batch, env, logger);
+    logger.error('queue: no consumer for this queue', { count: batch.messages.length });
+    batch.retryAll();
+  },
+
+  async scheduled(controller, bindings, _ctx) {
+    const env = parseEnv(bindings);
+    const logger = createLogger(env.LOG_LEVEL, { cron: controller.cron });
+    await sweepMissingWallets(env, logger);
+  },
+} satisfies ExportedHandler<Bindings>;

@@ -56,6 +56,7 @@ function printTable(info: StackInfo): void {
     ['cognito-local', `${info.cognito.endpoint} pool=${info.cognito.userPoolId} client=${info.cognito.clientId}`],
     ['S3 (s3rver)', `${info.s3.endpoint} bucket=${info.s3.bucket}`],
     ['media-service', info.mediaServiceUrl],
+    ['confirmation codes', `${info.mailboxUrl}/codes/<email>  (also printed here and in ${info.confirmationCodesFile})`],
     ['demo creator', `${info.demo.creator.email} / ${info.demo.creator.password}`],
     ['demo fan', `${info.demo.fan.email} / ${info.demo.fan.password}`],
     ['stack.json', join(info.stateDir, 'stack.json')],

@@ -28,7 +28,11 @@ export async function cognitoCall<T = Record<string, unknown>>(endpoint: string,
   return json;
 }
 
-export async function startCognito(sup: Supervisor, cfg: StackConfig): Promise<{ managed: Managed; info: CognitoInfo }> {
+export async function startCognito(
+  sup: Supervisor,
+  cfg: StackConfig,
+  onLine?: (line: string) => void,
+): Promise<{ managed: Managed; info: CognitoInfo }> {
   const dir = join(cfg.stateDir, 'cognito');
   mkdirSync(dir, { recursive: true });
   const require = createRequire(import.meta.url);
@@ -36,7 +40,8 @@ export async function startCognito(sup: Supervisor, cfg: StackConfig): Promise<{
   const endpoint = `http://127.0.0.1:${cfg.ports.cognito}`;
   const managed = sup.start('cognito-local', process.execPath, [bin], {
     cwd: dir,
-    env: { PORT: String(cfg.ports.cognito), HOST: '127.0.0.1' },
+    env: { PORT: String(cfg.ports.cognito), HOST: '127.0.0.1', NO_COLOR: '1' },
+    onLine,
   });
   await waitFor('cognito-local', () => httpReady(`${endpoint}/health`), 60_000, managed.exited);
   const info = await provisionCognito(endpoint, cfg);

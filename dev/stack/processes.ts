@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Managed {
@@ -14,6 +15,7 @@ export interface Managed {
 export class Supervisor {
   private readonly children: Managed[] = [];
   private stopping = false;
+  private readonly stopHooks: Array<() => void> = [];
 
   private readonly stateDir: string;
   private readonly log: (line: string) => void;
@@ -45,7 +47,7 @@ export class Supervisor {
     name: string,
     command: string,
     args: string[],
-    options: { env?: NodeJS.ProcessEnv; cwd?: string; inherit?: boolean } = {},
+    options: { env?: NodeJS.ProcessEnv; cwd?: string; inherit?: boolean; onLine?: (line: string) => void } = {},
   ): Managed {
     const logFile = join(this.logDir, `${name}.log`);
     const child = spawn(command, args, {
@@ -58,6 +60,10 @@ export class Supervisor {
       const out = createWriteStream(logFile, { flags: 'a' });
       child.stdout?.pipe(out);
       child.stderr?.pipe(out);
+      if (options.onLine && child.stdout) {
+        const onLine = options.onLine;
+        createInterface({ input: child.stdout }).on('line', onLine);
+      }
     }
     const exited = new Promise<number | null>((resolve) => {
       child.once('exit', (code) => resolve(code));
@@ -80,8 +86,13 @@ export class Supervisor {
     writeFileSync(join(this.stateDir, 'pids.json'), JSON.stringify(pids));
   }
 
+  onStop(hook: () => void): void {
+    this.stopHooks.push(hook);
+  }
+
   async stopAll(): Promise<void> {
     this.stopping = true;
+    for (const hook of this.stopHooks.splice(0)) hook();
     // Reverse order: the API first, the database last.
     for (const managed of [...this.children].reverse()) {
       const pid = managed.child.pid;

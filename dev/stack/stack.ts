@@ -5,6 +5,7 @@ import { createDb } from '../../src/db/client.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import { DEMO_ACCOUNTS, seedDemo } from '../seed/demo.ts';
 import { startCognito, type CognitoInfo } from './cognito.ts';
+import { Mailbox } from './mailbox.ts';
 import type { StackConfig } from './config.ts';
 import { startMariadb } from './mariadb.ts';
 import { httpReady, waitFor, type Supervisor } from './processes.ts';
@@ -21,6 +22,9 @@ export interface StackInfo {
   cognito: CognitoInfo;
   s3: S3Info;
   mediaServiceUrl: string;
+  /** GET <mailboxUrl>/codes/<email> → the latest confirmation code cognito-local "sent" there. */
+  mailboxUrl: string;
+  confirmationCodesFile: string;
   demo: { creator: { email: string; password: string; handle: string }; fan: { email: string; password: string; handle: string } };
   webOrigins: string[];
   logs: string;
@@ -64,8 +68,15 @@ export async function startStack(sup: Supervisor, cfg: StackConfig, log: (line: 
   await waitFor('psdb-gateway', () => httpReady(`${gatewayBase}/`), 30_000, gateway.exited);
   const databaseUrl = `http://${cfg.gateway.user}:${cfg.gateway.password}@127.0.0.1:${cfg.ports.gateway}`;
 
-  log('starting cognito-local and the S3 store');
-  const [{ info: cognito }, { info: s3 }] = await Promise.all([startCognito(sup, cfg), startS3(sup, cfg)]);
+  log('starting cognito-local, its mailbox and the S3 store');
+  const mailbox = new Mailbox(cfg.stateDir, log);
+  const mailboxUrl = await mailbox.listen(cfg.ports.mailbox);
+  sup.onStop(() => mailbox.close());
+  const [{ info: cognito }, { info: s3 }] = await Promise.all([
+    startCognito(sup, cfg, (line) => mailbox.observe(line)),
+    startS3(sup, cfg),
+  ]);
+  mailbox.useUserStore(join(cfg.stateDir, 'cognito'), cognito.userPoolId);
 
   log('starting media-service');
   const mediaServiceUrl = `http://127.0.0.1:${cfg.ports.media}`;
@@ -90,6 +101,8 @@ export async function startStack(sup: Supervisor, cfg: StackConfig, log: (line: 
     cognito,
     s3,
     mediaServiceUrl,
+    mailboxUrl,
+    confirmationCodesFile: join(cfg.stateDir, 'confirmation-codes.jsonl'),
     demo: {
       creator: { email: DEMO_ACCOUNTS.creator.email, password: DEMO_ACCOUNTS.creator.password, handle: DEMO_ACCOUNTS.creator.handle },
       fan: { email: DEMO_ACCOUNTS.fan.email, password: DEMO_ACCOUNTS.fan.password, handle: DEMO_ACCOUNTS.fan.handle },
@@ -110,5 +123,13 @@ export function workerVars(info: StackInfo, appEnv: 'development' | 'test'): Rec
     CORS_ORIGINS: info.webOrigins.join(','),
     LOG_LEVEL: appEnv === 'test' ? 'warn' : 'info',
     BUILD_VERSION: 'local',
+    COGNITO_REGION: info.cognito.region,
+    COGNITO_USER_POOL_ID: info.cognito.userPoolId,
+    COGNITO_CLIENT_ID: info.cognito.clientId,
+    COGNITO_ENDPOINT: `${info.cognito.endpoint}/`,
+    COGNITO_ISSUER: info.cognito.issuer,
+    // Host-only cookies on plain http://127.0.0.1 (wrangler.toml's production Domain does not apply here).
+    COOKIE_DOMAIN: '',
+    COOKIE_SECURE: 'false',
   };
 }

@@ -12,6 +12,13 @@ declare global {
       BUILD_VERSION: string;
       /** JSON of the running test stack (dev/stack/stack.ts StackInfo). */
       TEST_STACK: string;
+      /** cognito-local's signing key (JWK JSON), for forging tokens in tests. */
+      TEST_COGNITO_PRIVATE_JWK: string;
+      COGNITO_ISSUER: string;
+      COGNITO_CLIENT_ID: string;
+      COGNITO_USER_POOL_ID: string;
+      COGNITO_ENDPOINT: string;
+      WALLET_QUEUE: Queue;
     }
     interface GlobalProps {
       mainModule: typeof Main;

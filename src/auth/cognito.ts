@@ -1,0 +1,147 @@
+// The Cognito user-pool JSON API over fetch (no SDK: the Worker bundle stays small). Only the
+// user-level operations are used, so no IAM credentials are needed in the Worker.
+import type { CognitoSettings } from '../env.ts';
+
+export class CognitoError extends Error {
+  readonly type: string;
+  readonly status: number;
+
+  constructor(type: string, message: string, status: number) {
+    super(message);
+    this.name = 'CognitoError';
+    this.type = type;
+    this.status = status;
+  }
+}
+
+export interface AuthTokens {
+  accessToken: string;
+  idToken: string;
+  refreshToken?: string;
+  expiresIn: number;
+}
+
+interface AuthResult {
+  AuthenticationResult?: { AccessToken: string; IdToken: string; RefreshToken?: string; ExpiresIn: number };
+  ChallengeName?: string;
+}
+
+async function secretHash(secret: string, username: string, clientId: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(username + clientId));
+  return btoa(String.fromCharCode(...new Uint8Array(mac)));
+}
+
+export class CognitoClient {
+  private readonly settings: CognitoSettings;
+
+  constructor(settings: CognitoSettings) {
+    this.settings = settings;
+  }
+
+  private async call<T>(operation: string, body: Record<string, unknown>): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(this.settings.endpoint, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-amz-json-1.1',
+          'X-Amz-Target': `AWSCognitoIdentityProviderService.${operation}`,
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (err) {
+      throw new CognitoError('ServiceUnavailable', `cognito ${operation} unreachable: ${(err as Error).message}`, 503);
+    }
+    const text = await res.text();
+    let json: Record<string, unknown>;
+    try {
+      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      json = {};
+    }
+    if (!res.ok) {
+      // `__type` is e.g. "UsernameExistsException" or "com.amazonaws…#UsernameExistsException".
+      const rawType = String(json.__type ?? json.code ?? 'UnknownError');
+      const type = rawType.includes('#') ? rawType.slice(rawType.lastIndexOf('#') + 1) : rawType;
+      throw new CognitoError(type, String(json.message ?? json.Message ?? res.statusText), res.status);
+    }
+    return json as T;
+  }
+
+  private async withSecret(username: string): Promise<{ SecretHash?: string }> {
+    const { clientSecret, clientId } = this.settings;
+    return clientSecret ? { SecretHash: await secretHash(clientSecret, username, clientId) } : {};
+  }
+
+  async signUp(input: { email: string; password: string; attributes: Record<string, string> }): Promise<{ userSub: string; confirmed: boolean }> {
+    const out = await this.call<{ UserSub: string; UserConfirmed: boolean }>('SignUp', {
+      ClientId: this.settings.clientId,
+      Username: input.email,
+      Password: input.password,
+      UserAttributes: Object.entries({ email: input.email, ...input.attributes }).map(([Name, Value]) => ({ Name, Value })),
+      ...(await this.withSecret(input.email)),
+    });
+    return { userSub: out.UserSub, confirmed: out.UserConfirmed };
+  }
+
+  async confirmSignUp(email: string, code: string): Promise<void> {
+    await this.call('ConfirmSignUp', {
+      ClientId: this.settings.clientId,
+      Username: email,
+      ConfirmationCode: code,
+      ...(await this.withSecret(email)),
+    });
+  }
+
+  async resendConfirmationCode(email: string): Promise<void> {
+    await this.call('ResendConfirmationCode', { ClientId: this.settings.clientId, Username: email, ...(await this.withSecret(email)) });
+  }
+
+  async signIn(email: string, password: string): Promise<AuthTokens> {
+    const secret = await this.withSecret(email);
+    const out = await this.call<AuthResult>('InitiateAuth', {
+      ClientId: this.settings.clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: email, PASSWORD: password, ...(secret.SecretHash ? { SECRET_HASH: secret.SecretHash } : {}) },
+    });
+    return toTokens(out);
+  }
+
+  /** `username` is the Cognito username (the user's sub), needed for SECRET_HASH only. */
+  async refresh(refreshToken: string, username: string): Promise<AuthTokens> {
+    const secret = await this.withSecret(username);
+    const out = await this.call<AuthResult>('InitiateAuth', {
+      ClientId: this.settings.clientId,
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      AuthParameters: { REFRESH_TOKEN: refreshToken, ...(secret.SecretHash ? { SECRET_HASH: secret.SecretHash } : {}) },
+    });
+    return toTokens(out);
+  }
+
+  async revokeRefreshToken(refreshToken: string): Promise<void> {
+    await this.call('RevokeToken', {
+      ClientId: this.settings.clientId,
+      Token: refreshToken,
+      ...(this.settings.clientSecret ? { ClientSecret: this.settings.clientSecret } : {}),
+    });
+  }
+
+  async globalSignOut(accessToken: string): Promise<void> {
+    await this.call('GlobalSignOut', { AccessToken: accessToken });
+  }
+
+  async updateAttributes(accessToken: string, attributes: Record<string, string>): Promise<void> {
+    await this.call('UpdateUserAttributes', {
+      AccessToken: accessToken,
+      UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
+    });
+  }
+}
+
+function toTokens(out: AuthResult): AuthTokens {
+  const r = out.AuthenticationResult;
+  if (!r) throw new CognitoError(out.ChallengeName ?? 'ChallengeRequired', `sign-in needs the ${out.ChallengeName ?? 'unknown'} challenge`, 400);
+  return { accessToken: r.AccessToken, idToken: r.IdToken, refreshToken: r.RefreshToken, expiresIn: r.ExpiresIn };
+}

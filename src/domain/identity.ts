@@ -1,0 +1,125 @@
+// Identity rules: handle and nickname formats, reserved handles, and the local mirror of Cognito users.
+import { and, eq, ne, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { earlybirds, users, type User } from '../db/schema/index.ts';
+import { ApiError } from '../lib/errors.ts';
+
+/** 2–15 characters of Hangul syllables, letters, digits and underscores, not only underscores (as the original). */
+export const HANDLE_PATTERN = /^[가-힣A-Za-z0-9_]{2,15}$/;
+/** 2–10 characters of Hangul, letters and digits (as the original). */
+export const NICKNAME_PATTERN = /^[가-힣A-Za-z0-9]{2,10}$/;
+
+export const RESERVED_HANDLES = new Set(
+  [
+    'admin', 'administrator', 'root', 'system', 'support', 'help', 'crefans', 'official', 'staff', 'moderator',
+    'api', 'auth', 'user', 'users', 'me', 'settings', 'profile', 'feed', 'explore', 'search', 'post', 'posts',
+    'postings', 'membership', 'subscription', 'payment', 'wallet', 'media', 'creator', 'creators', 'write',
+    'login', 'logout', 'signin', 'signout', 'signup', 'null', 'undefined', 'treasury', '관리자', '운영자', '크리팬스',
+  ].map((h) => h.toLowerCase()),
+);
+
+export function handleProblem(handle: string): string | null {
+  if (!HANDLE_PATTERN.test(handle)) return '핸들은 2~15자의 한글, 영문, 숫자, 밑줄(_)만 사용할 수 있습니다.';
+  if (/^_+$/.test(handle)) return '핸들은 밑줄(_)로만 이루어질 수 없습니다.';
+  if (RESERVED_HANDLES.has(handle.toLowerCase())) return '사용할 수 없는 핸들입니다.';
+  return null;
+}
+
+export function nicknameProblem(nickname: string): string | null {
+  if (!NICKNAME_PATTERN.test(nickname)) return '닉네임은 2~10자의 한글, 영문, 숫자만 사용할 수 있습니다.';
+  return null;
+}
+
+/** A first handle for a new user: `u` + 10 base-36 characters (they can pick their own later). */
+export function generateHandle(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  return `u${n.toString(36).padStart(10, '0').slice(0, 10)}`;
+}
+
+export async function isNicknameTaken(db: Database, nickname: string, exceptUserId?: string): Promise<boolean> {
+  const where = exceptUserId ? and(eq(users.nickname, nickname), ne(users.id, exceptUserId)) : eq(users.nickname, nickname);
+  const [row] = await db.select({ id: users.id }).from(users).where(where).limit(1);
+  return Boolean(row);
+}
+
+export async function isEmailRegistered(db: Database, email: string): Promise<boolean> {
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email.toLowerCase())).limit(1);
+  return Boolean(row);
+}
+
+export interface NewMirror {
+  id: string;
+  email: string;
+  handle: string;
+  nickname: string;
+  name: string;
+  phoneNumber: string;
+  isEarlybird: boolean;
+}
+
+/** Creates the pending mirror row (and the early-bird record) right after Cognito accepted the sign-up. */
+export async function createPendingUser(db: Database, input: NewMirror): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(users)
+      .values({
+        id: input.id,
+        email: input.email.toLowerCase(),
+        handle: input.handle,
+        nickname: input.nickname,
+        name: input.name,
+        phoneNumber: input.phoneNumber,
+        status: 'pending',
+      })
+      // A retried sign-up of an unconfirmed account keeps its row.
+      .onDuplicateKeyUpdate({ set: { nickname: input.nickname, name: input.name, phoneNumber: input.phoneNumber } });
+    if (input.isEarlybird) {
+      await tx.insert(earlybirds).values({ userId: input.id }).onDuplicateKeyUpdate({ set: { userId: sql`user_id` } });
+    }
+  });
+}
+
+/** Marks the mirror active after Cognito confirmed the e-mail; returns the user id. */
+export async function activateUser(db: Database, email: string, now: Date): Promise<string | null> {
+  const [row] = await db.select({ id: users.id, status: users.status }).from(users).where(eq(users.email, email.toLowerCase())).limit(1);
+  if (!row) return null;
+  if (row.status === 'pending') {
+    await db.update(users).set({ status: 'active', confirmedAt: now }).where(and(eq(users.id, row.id), eq(users.status, 'pending')));
+  }
+  return row.id;
+}
+
+export async function getUser(db: Database, id: string): Promise<User | null> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return row ?? null;
+}
+
+/** Changes the handle; the unique index decides races. */
+export async function changeHandle(db: Database, userId: string, handle: string): Promise<void> {
+  const problem = handleProblem(handle);
+  if (problem) throw new ApiError('VALIDATION_FAILED', problem, { details: [{ path: 'preferredUsername', message: problem }] });
+  try {
+    await db.update(users).set({ handle }).where(eq(users.id, userId));
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new ApiError('HANDLE_TAKEN', '이미 사용 중인 핸들입니다.');
+    throw err;
+  }
+}
+
+export async function changeNickname(db: Database, userId: string, nickname: string): Promise<void> {
+  const problem = nicknameProblem(nickname);
+  if (problem) throw new ApiError('VALIDATION_FAILED', problem, { details: [{ path: 'nickname', message: problem }] });
+  if (await isNicknameTaken(db, nickname, userId)) throw new ApiError('NICKNAME_TAKEN', '이미 사용 중인 닉네임입니다.');
+  await db.update(users).set({ nickname }).where(eq(users.id, userId));
+}
+
+export function isDuplicateKey(err: unknown): boolean {
+  let current: unknown = err;
+  for (let i = 0; i < 4 && current; i++) {
+    if (current instanceof Error && /\(errno 1062\)/.test(current.message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
