@@ -42,6 +42,9 @@ describe('sign-up → confirm → sign-in → me → refresh → sign-out', () =
       points: 0,
       attributes: { email, email_verified: true, sub, nickname, name: '테스트 사용자', phone_number: '+821012345678' },
     });
+    const session = await readJson<Envelope<{ sub: string; expiresAt: string }>>(await api('/auth/session', { cookies: { access_token: cookies.access_token } }));
+    expect(session.body.data.sub).toBe(sub);
+    expect(new Date(session.body.data.expiresAt).getTime()).toBeGreaterThan(Date.now());
     // The same token as a Bearer header works too.
     expect((await api('/auth/me', { headers: { Authorization: `Bearer ${cookies.access_token}` } })).status).toBe(200);
 

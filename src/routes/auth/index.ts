@@ -264,6 +264,25 @@ auth.openapi(
 auth.openapi(
   createRoute({
     method: 'get',
+    path: '/session',
+    tags: ['auth'],
+    summary: 'The verified session behind the cookie: user id and expiry (no database read)',
+    middleware: [authRequired] as const,
+    responses: {
+      200: jsonContent(envelope(z.object({ sub: z.string(), expiresAt: z.string() })), 'The session'),
+      ...errorResponses(401),
+    },
+  }),
+  (c) => {
+    const viewer = c.get('viewer');
+    if (!viewer) throw new ApiError('UNAUTHENTICATED', '로그인이 필요합니다.');
+    return ok(c, { sub: viewer.id, expiresAt: viewer.expiresAt.toISOString() });
+  },
+);
+
+auth.openapi(
+  createRoute({
+    method: 'get',
     path: '/check-email',
     tags: ['auth'],
     summary: 'Whether an e-mail is already registered (rate-limited)',

@@ -1,0 +1,101 @@
+// Runs the bundled Worker on bare workerd (`workerd serve`, not `wrangler dev`, whose proxy is too slow
+// to measure), and drives it with autocannon from this process.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const root = join(import.meta.dirname, '..');
+
+/** Bundles the Worker exactly as `wrangler deploy` would and returns the bundle's folder (index.js). */
+export function bundleWorker(): string {
+  const outdir = mkdtempSync(join(tmpdir(), 'crefans-bench-bundle-'));
+  const wrangler = join(require.resolve('wrangler/package.json'), '..', 'bin', 'wrangler.js');
+  execFileSync(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', outdir], {
+    cwd: root,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+    stdio: 'pipe',
+  });
+  return outdir;
+}
+
+/**
+ * Serves the bundle with the workerd binary itself (`workerd serve`), with text bindings for the
+ * variables, a queue binding to a sink service and permissive rate-limit bindings (the routes measured
+ * here use neither).
+ */
+export async function startWorkerd(bundleDir: string, vars: Record<string, string>, port: number): Promise<{ url: string; dispose: () => Promise<void> }> {
+  const workerdBin = (require('workerd') as { default: string }).default;
+  writeFileSync(join(bundleDir, 'ratelimit-stub.js'), 'export default function () { return { async limit() { return { success: true }; } }; }\n');
+  writeFileSync(join(bundleDir, 'queue-sink.js'), 'export default { async fetch() { return new Response(null, { status: 200 }); } };\n');
+  const text = (v: string) => JSON.stringify(v);
+  const bindings = [
+    ...Object.entries(vars).map(([name, value]) => `(name = ${text(name)}, text = ${text(value)})`),
+    '(name = "WALLET_QUEUE", queue = "queue-sink")',
+    '(name = "RL_AUTH_IP", wrapped = (moduleName = "bench:ratelimit"))',
+    '(name = "RL_AUTH_EMAIL", wrapped = (moduleName = "bench:ratelimit"))',
+  ];
+  const config = `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .api),
+    (name = "queue-sink", worker = .sink),
+    (name = "internet", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+  extensions = [ (modules = [ (name = "bench:ratelimit", esModule = embed "ratelimit-stub.js", internal = true) ]) ],
+);
+const api :Workerd.Worker = (
+  modules = [ (name = "index.js", esModule = embed "index.js") ],
+  compatibilityDate = "2026-10-30",
+  bindings = [ ${bindings.join(',\n    ')} ],
+);
+const sink :Workerd.Worker = (
+  modules = [ (name = "queue-sink.js", esModule = embed "queue-sink.js") ],
+  compatibilityDate = "2026-10-30",
+);
+`;
+  const configPath = join(bundleDir, 'workerd.capnp');
+  writeFileSync(configPath, config);
+  const child = spawn(workerdBin, ['serve', configPath, '--experimental'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(`${url}/`);
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    url,
+    dispose: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+}
+
+type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+
+export async function load(url: string, options: { connections: number; seconds: number; headers?: Record<string, string> }) {
+  const autocannon = require('autocannon') as Autocannon;
+  const result = await autocannon({ url, connections: options.connections, duration: options.seconds, headers: options.headers ?? {} });
+  return {
+    rps: result.requests.average,
+    total: result.requests.total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
