@@ -68,20 +68,24 @@ function printTable(info: StackInfo): void {
   console.log('\n  Ctrl-C stops everything.\n');
 }
 
+/** Starts the stack, or stops whatever did start and exits with the reason. */
+async function startOrExit(sup: Supervisor, cfg: StackConfig, log: (l: string) => void): Promise<StackInfo> {
+  try {
+    return await startStack(sup, cfg, log);
+  } catch (err) {
+    log(`failed: ${describeError(err)}`);
+    await sup.stopAll();
+    process.exit(1);
+  }
+}
+
 async function dev(): Promise<void> {
   const cfg = loadConfig('dev', root);
   const log = logger('stack');
   const sup = new Supervisor(cfg.stateDir, log);
   await withSignals(sup, log);
   const started = Date.now();
-  let info: StackInfo;
-  try {
-    info = await startStack(sup, cfg, log);
-  } catch (err) {
-    log(`failed: ${describeError(err)}`);
-    await sup.stopAll();
-    process.exit(1);
-  }
+  const info = await startOrExit(sup, cfg, log);
   const envFile = join(cfg.stateDir, 'worker.env');
   writeEnvFile(envFile, workerVars(info, 'development'));
   log('starting the Worker (wrangler dev)');
@@ -198,14 +202,7 @@ async function up(): Promise<void> {
   const log = logger('stack');
   const sup = new Supervisor(cfg.stateDir, log);
   await withSignals(sup, log);
-  let info: StackInfo;
-  try {
-    info = await startStack(sup, cfg, log);
-  } catch (err) {
-    log(`failed: ${describeError(err)}`);
-    await sup.stopAll();
-    process.exit(1);
-  }
+  const info = await startOrExit(sup, cfg, log);
   printTable(info);
   log('stack running without the API; Ctrl-C stops it');
   await new Promise(() => undefined);

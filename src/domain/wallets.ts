@@ -12,12 +12,7 @@ import { isDuplicateKey } from './identity.ts';
  * consumer — a no-op. Returns true when this call created the wallet.
  */
 export async function ensureWallet(db: Database, userId: string): Promise<boolean> {
-  const [existing] = await db
-    .select({ id: wallets.id })
-    .from(wallets)
-    .where(and(eq(wallets.ownerId, userId), eq(wallets.tokenTypeId, KNG_TOKEN_TYPE_ID)))
-    .limit(1);
-  if (existing) return false;
+  if (await kngWallet(db, userId)) return false;
   try {
     await db.transaction(async (tx) => {
       const walletId = uuidv7();
@@ -31,13 +26,14 @@ export async function ensureWallet(db: Database, userId: string): Promise<boolea
   }
 }
 
-export async function kngBalance(db: Database, userId: string): Promise<number> {
+/** The user's KNG wallet (id and balance), if it exists. */
+export async function kngWallet(db: Database, userId: string): Promise<{ id: string; balance: number } | null> {
   const [row] = await db
-    .select({ balance: wallets.balance })
+    .select({ id: wallets.id, balance: wallets.balance })
     .from(wallets)
     .where(and(eq(wallets.ownerId, userId), eq(wallets.tokenTypeId, KNG_TOKEN_TYPE_ID)))
     .limit(1);
-  return row?.balance ?? 0;
+  return row ?? null;
 }
 
 /** Confirmed users that still have no wallet (a lost or dead-lettered message), oldest first. */

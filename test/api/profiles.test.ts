@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.ts';
 import { CREATOR_CATEGORIES } from '../../src/db/reference-data.ts';
 import { userFollows, users } from '../../src/db/schema/index.ts';
+import type { ProfileView } from '../../src/domain/profiles.ts';
 import { api, createUser, postJson, putJson, type TestUser } from './auth-helpers.ts';
 import { expectError, readJson, type Envelope } from './helpers.ts';
 
@@ -13,24 +14,7 @@ let creator: TestUser;
 let fan: TestUser;
 let creatorHandle: string;
 
-interface Profile {
-  id: string;
-  handle: string;
-  name: string;
-  bio: string;
-  isCreator: boolean;
-  isVerified: boolean;
-  followersCount: number;
-  followingCount: number;
-  postsCount: number;
-  mediaCount: number;
-  userSub: string;
-  isFollowing: boolean;
-  category: { id: string; name: string } | null;
-  membershipItems: unknown[];
-  hasSubscription: boolean;
-  subscribedMembershipIds: string[];
-}
+type Profile = ProfileView;
 
 beforeAll(async () => {
   [creator, fan] = await Promise.all([createUser('creator'), createUser('fan')]);
