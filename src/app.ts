@@ -13,6 +13,7 @@ import { auth } from './routes/auth/index.ts';
 import { health } from './routes/health/index.ts';
 import { root } from './routes/root/index.ts';
 import { user } from './routes/user/index.ts';
+import { wallet } from './routes/wallet/index.ts';
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({
@@ -34,6 +35,7 @@ export function createApp() {
   app.route('/health', health);
   app.route('/auth', auth);
   app.route('/user', user);
+  app.route('/wallet', wallet);
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',
