@@ -11,7 +11,9 @@ import { corsMiddleware } from './middleware/cors.ts';
 import { init } from './middleware/init.ts';
 import { auth } from './routes/auth/index.ts';
 import { health } from './routes/health/index.ts';
+import { membership } from './routes/membership/index.ts';
 import { root } from './routes/root/index.ts';
+import { subscription } from './routes/subscription/index.ts';
 import { user } from './routes/user/index.ts';
 import { wallet } from './routes/wallet/index.ts';
 
@@ -36,6 +38,8 @@ export function createApp() {
   app.route('/auth', auth);
   app.route('/user', user);
   app.route('/wallet', wallet);
+  app.route('/membership', membership);
+  app.route('/subscription', subscription);
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

@@ -48,6 +48,13 @@ export const envSchema = z.object({
     .transform((v) => v || undefined),
   COOKIE_SECURE: bool.optional(),
 
+  /** Platform fee on subscription and unlock payments, in basis points (1000 = 10 %). */
+  PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(5000).default(1000),
+  /** Days a subscription that could not be renewed keeps access before it expires. */
+  SUBSCRIPTION_GRACE_DAYS: z.coerce.number().int().min(0).max(30).default(3),
+  /** Days after a charge within which its creator may refund it (admins always may). */
+  REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+
   WALLET_QUEUE: queueBinding,
   RL_AUTH_IP: rateLimitBinding,
   RL_AUTH_EMAIL: rateLimitBinding,

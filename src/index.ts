@@ -2,6 +2,8 @@
 import { createApp } from './app.ts';
 import { type Bindings, parseEnv } from './env.ts';
 import { WALLET_DLQ_NAME, WALLET_QUEUE_NAME, consumeWalletBatch, consumeWalletDeadLetters, sweepMissingWallets } from './jobs/wallets.ts';
+import { createDb } from './db/client.ts';
+import { runRenewals } from './domain/renewals.ts';
 import { createLogger } from './lib/logger.ts';
 
 const app = createApp();
@@ -22,5 +24,10 @@ export default {
     const env = parseEnv(bindings);
     const logger = createLogger(env.LOG_LEVEL, { cron: controller.cron });
     await sweepMissingWallets(env, logger);
+    const report = await runRenewals(createDb(env.DATABASE_URL), new Date(controller.scheduledTime), {
+      feeBps: env.PLATFORM_FEE_BPS,
+      graceDays: env.SUBSCRIPTION_GRACE_DAYS,
+    });
+    if (report.examined) logger.info('renewals', { ...report });
   },
 } satisfies ExportedHandler<Bindings>;

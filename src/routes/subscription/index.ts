@@ -1,0 +1,112 @@
+// /subscription: subscribe to a tier with KNG, cancel (and undo) auto-renewal, and list mine.
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { authRequired } from '../../auth/middleware.ts';
+import type { AppEnv } from '../../context.ts';
+import type { Subscription } from '../../db/schema/index.ts';
+import { cancel, mySubscriptions, resume, subscribe } from '../../domain/subscriptions.ts';
+import { ok } from '../../lib/envelope.ts';
+import { ApiError } from '../../lib/errors.ts';
+import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
+
+export const subscription = new OpenAPIHono<AppEnv>();
+
+const TierParam = z.object({ id: z.uuid() });
+const IdempotencyHeader = z.object({ 'idempotency-key': z.string().min(8).max(100).regex(/^[\w:.-]+$/).optional() });
+
+function view(s: Subscription) {
+  return {
+    id: s.id,
+    creatorId: s.creatorId,
+    membershipItemId: s.membershipItemId,
+    status: s.status,
+    level: s.level,
+    price: s.price,
+    autoRenew: s.autoRenew,
+    startedAt: s.startedAt.toISOString(),
+    currentPeriodStart: s.currentPeriodStart.toISOString(),
+    currentPeriodEnd: s.currentPeriodEnd.toISOString(),
+    trialEndsAt: s.trialEndsAt?.toISOString() ?? null,
+    pendingMembershipItemId: s.pendingMembershipItemId,
+  };
+}
+
+function me(c: Context<AppEnv>): string {
+  const viewer = c.get('viewer');
+  if (!viewer) throw new ApiError('UNAUTHENTICATED', '로그인이 필요합니다.');
+  return viewer.id;
+}
+
+subscription.openapi(
+  createRoute({
+    method: 'post',
+    path: '/membership/{id}',
+    tags: ['subscription'],
+    summary: 'Subscribe to a tier with KNG (trial, first charge, upgrade pro rata, or downgrade at renewal)',
+    middleware: [authRequired],
+    request: { params: TierParam, headers: IdempotencyHeader },
+    responses: {
+      201: jsonContent(envelope(z.object({ subscription: z.record(z.string(), z.unknown()), outcome: z.string(), charged: z.number() })), 'Subscribed'),
+      ...errorResponses(400, 401, 402, 404, 409),
+    },
+  }),
+  async (c) => {
+    const { db, clock } = c.get('services');
+    const env = c.get('env');
+    const clientKey = c.req.valid('header')['idempotency-key'] ?? crypto.randomUUID();
+    const result = await subscribe(
+      db,
+      { fanId: me(c), tierId: c.req.valid('param').id, clientKey, now: clock.now() },
+      { feeBps: env.PLATFORM_FEE_BPS, graceDays: env.SUBSCRIPTION_GRACE_DAYS },
+    );
+    return ok(c, { subscription: view(result.subscription), outcome: result.outcome, charged: result.charged }, { status: 201, message: '구독이 완료되었습니다.' });
+  },
+);
+
+subscription.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/membership/{id}',
+    tags: ['subscription'],
+    summary: 'Stop auto-renewal; access stays until the period ends',
+    middleware: [authRequired],
+    request: { params: TierParam },
+    responses: { 200: jsonContent(envelope(z.record(z.string(), z.unknown())), 'Canceled at period end'), ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => {
+    const { db, clock } = c.get('services');
+    const sub = await cancel(db, me(c), c.req.valid('param').id, clock.now());
+    return ok(c, view(sub), { message: `구독이 해지 예약되었습니다. ${sub.currentPeriodEnd.toISOString()}까지 이용할 수 있습니다.` });
+  },
+);
+
+subscription.openapi(
+  createRoute({
+    method: 'post',
+    path: '/membership/{id}/resume',
+    tags: ['subscription'],
+    summary: 'Undo a cancellation before the period ends',
+    middleware: [authRequired],
+    request: { params: TierParam },
+    responses: { 200: jsonContent(envelope(z.record(z.string(), z.unknown())), 'Resumed'), ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => {
+    const { db, clock } = c.get('services');
+    return ok(c, view(await resume(db, me(c), c.req.valid('param').id, clock.now())), { message: '구독 해지가 취소되었습니다.' });
+  },
+);
+
+subscription.openapi(
+  createRoute({
+    method: 'get',
+    path: '/my/list',
+    tags: ['subscription'],
+    summary: 'My subscriptions',
+    middleware: [authRequired],
+    responses: { 200: jsonContent(envelope(z.object({ subscriptions: z.array(z.record(z.string(), z.unknown())) })), 'Mine'), ...errorResponses(401) },
+  }),
+  async (c) => {
+    const { db, clock } = c.get('services');
+    return ok(c, { subscriptions: await mySubscriptions(db, me(c), clock.now()) });
+  },
+);
