@@ -70,8 +70,8 @@ export class Mailbox {
       try {
         found = match ? (this.pendingCode(email) ?? this.latest.get(email)) : undefined;
       } catch {
-        // The store is rewritten as a whole; a read racing a write is simply retried by the caller.
-        found = undefined;
+        // The store is rewritten as a whole; a read racing a write falls back to what the log showed.
+        found = this.latest.get(email);
       }
       res.writeHead(found ? 200 : 404, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(found ?? { error: 'no code delivered to this address' }));

@@ -16,6 +16,8 @@ export interface MariadbOptions {
   databases: string[];
   /** A non-UTC server default proves the gateway pins every connection to UTC. */
   defaultTimeZone: string;
+  /** Drop the databases first (the test stack starts from a clean slate every run). */
+  fresh?: boolean;
 }
 
 export interface Mariadb {
@@ -90,6 +92,7 @@ async function provision(socket: string, o: MariadbOptions): Promise<void> {
   const conn = await mysql.createConnection({ socketPath: socket, user: 'root' });
   try {
     for (const db of o.databases) {
+      if (o.fresh) await conn.query(`DROP DATABASE IF EXISTS \`${db}\``);
       await conn.query(`CREATE DATABASE IF NOT EXISTS \`${db}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     }
     for (const host of ['127.0.0.1', 'localhost']) {

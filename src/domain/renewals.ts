@@ -128,17 +128,22 @@ async function reload(db: Database, id: string): Promise<Subscription | null> {
   return row ?? null;
 }
 
-export async function runRenewals(db: Database, now: Date, settings: BillingSettings, batch = 200): Promise<RenewalReport> {
+/**
+ * One renewal pass over due subscriptions (oldest first). `only` limits it to some subscriptions (an
+ * operator renewing one account by hand, or a test that must not touch other tests' rows).
+ */
+export async function runRenewals(db: Database, now: Date, settings: BillingSettings, options: { batch?: number; only?: string[] } = {}): Promise<RenewalReport> {
+  const batch = options.batch ?? 200;
   const report: RenewalReport = { examined: 0, charged: 0, expired: 0, toGrace: 0 };
+  const dueNow = or(
+    and(inArray(subscriptions.status, ['trialing', 'active', 'canceled']), lte(subscriptions.currentPeriodEnd, now)),
+    eq(subscriptions.status, 'grace'),
+  );
+  if (options.only && options.only.length === 0) return report;
   const due = await db
     .select()
     .from(subscriptions)
-    .where(
-      or(
-        and(inArray(subscriptions.status, ['trialing', 'active', 'canceled']), lte(subscriptions.currentPeriodEnd, now)),
-        eq(subscriptions.status, 'grace'),
-      ),
-    )
+    .where(options.only ? and(dueNow, inArray(subscriptions.id, options.only)) : dueNow)
     .orderBy(asc(subscriptions.currentPeriodEnd))
     .limit(batch);
   for (const first of due) {

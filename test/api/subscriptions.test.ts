@@ -114,7 +114,7 @@ describe('subscribing with tokens', () => {
     expect(await balanceOf(user.sub)).toBe(1000);
     const trialEnds = first.subscription.currentPeriodEnd;
     expect(trialEnds.getTime() - start.getTime()).toBe(7 * 86_400_000);
-    await runRenewals(db, new Date(trialEnds.getTime() + 1000), settings);
+    await runRenewals(db, new Date(trialEnds.getTime() + 1000), settings, { only: [first.subscription.id] });
     const [after] = await db.select().from(subscriptions).where(eq(subscriptions.id, first.subscription.id));
     expect(after).toMatchObject({ status: 'active', currentPeriodStart: trialEnds });
     expect(after.currentPeriodEnd.toISOString()).toBe(periodBoundary(trialEnds, 'MONTH', 1, 1).toISOString());
@@ -136,7 +136,7 @@ describe('subscribing with tokens', () => {
     expect(await balanceOf(user.sub)).toBe(8000);
     const down = await subscribe(db, { fanId: user.sub, tierId: basic.id, clientKey: crypto.randomUUID(), now: mid }, settings);
     expect(down).toMatchObject({ outcome: 'downgrade_scheduled', charged: 0, subscription: { level: 3, pendingMembershipItemId: basic.id } });
-    await runRenewals(db, new Date('2030-02-01T00:00:01Z'), settings);
+    await runRenewals(db, new Date('2030-02-01T00:00:01Z'), settings, { only: [sub.subscription.id] });
     const [renewed] = await db.select().from(subscriptions).where(eq(subscriptions.id, sub.subscription.id));
     expect(renewed).toMatchObject({ level: 1, membershipItemId: basic.id, price: 1000, pendingMembershipItemId: null, status: 'active' });
     expect(await balanceOf(user.sub)).toBe(7000);
@@ -163,7 +163,7 @@ describe('cancel and renewals (controlled clock)', () => {
     expect(resumed.body.data).toMatchObject({ status: 'active', autoRenew: true });
     await cancel(db, user.sub, tier.id, new Date());
     const end = subscription.currentPeriodEnd;
-    await runRenewals(db, new Date(end.getTime() + 1000), settings);
+    await runRenewals(db, new Date(end.getTime() + 1000), settings, { only: [subscription.id] });
     const [row] = await db.select().from(subscriptions).where(eq(subscriptions.id, subscription.id));
     expect(row.status).toBe('expired');
     expect(await balanceOf(user.sub)).toBe(1600);
@@ -175,8 +175,9 @@ describe('cancel and renewals (controlled clock)', () => {
     const start = new Date('2031-03-31T10:00:00Z');
     const { user, subscription } = await paidSubscription(300, 3000, start);
     const due = new Date('2031-05-01T00:00:00Z');
-    await Promise.all([runRenewals(db, due, settings), runRenewals(db, due, settings), runRenewals(db, due, settings)]);
-    await runRenewals(db, due, settings);
+    const only = { only: [subscription.id] };
+    await Promise.all([runRenewals(db, due, settings, only), runRenewals(db, due, settings, only), runRenewals(db, due, settings, only)]);
+    await runRenewals(db, due, settings, only);
     const [row] = await db.select().from(subscriptions).where(eq(subscriptions.id, subscription.id));
     // Anchored: Mar 31 → Apr 30 → May 31 (not drifting to the 30th).
     expect(row.currentPeriodStart.toISOString()).toBe('2031-04-30T10:00:00.000Z');
@@ -189,7 +190,7 @@ describe('cancel and renewals (controlled clock)', () => {
   it('after an outage of three periods the catch-up charges exactly the missed periods', async () => {
     const start = new Date('2032-01-15T00:00:00Z');
     const { user, subscription } = await paidSubscription(200, 2000, start);
-    await runRenewals(db, new Date('2032-04-20T00:00:00Z'), settings);
+    await runRenewals(db, new Date('2032-04-20T00:00:00Z'), settings, { only: [subscription.id] });
     const [row] = await db.select().from(subscriptions).where(eq(subscriptions.id, subscription.id));
     expect(row.currentPeriodStart.toISOString()).toBe('2032-04-15T00:00:00.000Z');
     expect(await balanceOf(user.sub)).toBe(2000 - 200 * 4);
@@ -199,19 +200,20 @@ describe('cancel and renewals (controlled clock)', () => {
     const start = new Date('2033-01-01T00:00:00Z');
     const { user, subscription, creator } = await paidSubscription(500, 500, start);
     const due = new Date('2033-02-01T01:00:00Z');
-    await runRenewals(db, due, settings);
+    const only = { only: [subscription.id] };
+    await runRenewals(db, due, settings, only);
     let [row] = await db.select().from(subscriptions).where(eq(subscriptions.id, subscription.id));
     expect(row.status).toBe('grace');
     expect(await activeLevel(db, user.sub, creator, due)).toBe(1);
     // Funds arrive during grace: the next run charges the overdue period.
     await fund(user.sub, 500);
-    await runRenewals(db, new Date('2033-02-02T00:00:00Z'), settings);
+    await runRenewals(db, new Date('2033-02-02T00:00:00Z'), settings, only);
     [row] = await db.select().from(subscriptions).where(eq(subscriptions.id, subscription.id));
     expect(row).toMatchObject({ status: 'active', graceEndsAt: null });
     expect(row.currentPeriodEnd.toISOString()).toBe('2033-03-01T00:00:00.000Z');
     // Next period: no funds again, and nobody pays until grace is over.
-    await runRenewals(db, new Date('2033-03-01T01:00:00Z'), settings);
-    await runRenewals(db, new Date('2033-03-05T00:00:00Z'), settings);
+    await runRenewals(db, new Date('2033-03-01T01:00:00Z'), settings, only);
+    await runRenewals(db, new Date('2033-03-05T00:00:00Z'), settings, only);
     [row] = await db.select().from(subscriptions).where(eq(subscriptions.id, subscription.id));
     expect(row.status).toBe('expired');
     expect(await activeLevel(db, user.sub, creator, new Date('2033-03-05T00:00:00Z'))).toBe(0);

@@ -4,6 +4,9 @@ import type { Context } from 'hono';
 import { authRequired } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import type { Subscription } from '../../db/schema/index.ts';
+import { eq } from 'drizzle-orm';
+import { users } from '../../db/schema/index.ts';
+import { refundLatestCharge } from '../../domain/refunds.ts';
 import { cancel, mySubscriptions, resume, subscribe } from '../../domain/subscriptions.ts';
 import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
@@ -93,6 +96,41 @@ subscription.openapi(
   async (c) => {
     const { db, clock } = c.get('services');
     return ok(c, view(await resume(db, me(c), c.req.valid('param').id, clock.now())), { message: '구독 해지가 취소되었습니다.' });
+  },
+);
+
+subscription.openapi(
+  createRoute({
+    method: 'post',
+    path: '/{subscriptionId}/refund',
+    tags: ['subscription'],
+    summary: "Refund the subscription's latest charge (admins; the creator within the refund window)",
+    middleware: [authRequired],
+    request: {
+      params: z.object({ subscriptionId: z.uuid() }),
+      headers: IdempotencyHeader,
+      body: { content: { 'application/json': { schema: z.object({ amount: z.number().int().positive().optional(), reason: z.string().max(500).optional() }) } }, required: false },
+    },
+    responses: {
+      200: jsonContent(envelope(z.object({ amount: z.number(), full: z.boolean(), subscription: z.record(z.string(), z.unknown()) })), 'Refunded'),
+      ...errorResponses(400, 401, 402, 403, 404, 409),
+    },
+  }),
+  async (c) => {
+    const { db, clock } = c.get('services');
+    const actorId = me(c);
+    const [actor] = await db.select({ role: users.role }).from(users).where(eq(users.id, actorId));
+    const body = (c.req.valid('json') ?? {}) as { amount?: number };
+    const result = await refundLatestCharge(db, {
+      actorId,
+      actorIsAdmin: actor?.role === 'admin',
+      subscriptionId: c.req.valid('param').subscriptionId,
+      amount: body.amount,
+      clientKey: c.req.valid('header')['idempotency-key'] ?? crypto.randomUUID(),
+      now: clock.now(),
+      windowDays: c.get('env').REFUND_WINDOW_DAYS,
+    });
+    return ok(c, { amount: result.amount, full: result.full, subscription: view(result.subscription) }, { message: '환불이 완료되었습니다.' });
   },
 );
 
