@@ -3,6 +3,7 @@ import { createApp } from './app.ts';
 import { type Bindings, parseEnv } from './env.ts';
 import { WALLET_DLQ_NAME, WALLET_QUEUE_NAME, consumeWalletBatch, consumeWalletDeadLetters, sweepMissingWallets } from './jobs/wallets.ts';
 import { createDb } from './db/client.ts';
+import { checkLedgerInvariants } from './domain/ledger.ts';
 import { runRenewals } from './domain/renewals.ts';
 import { createLogger } from './lib/logger.ts';
 
@@ -29,5 +30,7 @@ export default {
       graceDays: env.SUBSCRIPTION_GRACE_DAYS,
     });
     if (report.examined) logger.info('renewals', { ...report });
+    const ledger = await checkLedgerInvariants(createDb(env.DATABASE_URL));
+    if (!ledger.ok) logger.error('ledger invariants broken', { ...ledger });
   },
 } satisfies ExportedHandler<Bindings>;

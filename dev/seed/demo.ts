@@ -3,7 +3,10 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.ts';
 import { CREATOR_CATEGORIES, applyReferenceData } from '../../src/db/reference-data.ts';
-import { creators, users } from '../../src/db/schema/index.ts';
+import { TREASURY_WALLET_ID } from '../../src/db/reference-data.ts';
+import { creators, membershipItems, users } from '../../src/db/schema/index.ts';
+import { changeSupply, transfer } from '../../src/domain/ledger.ts';
+import { ensureWallet, kngWallet } from '../../src/domain/wallets.ts';
 import { cognitoCall, type CognitoInfo } from '../stack/cognito.ts';
 
 export const DEMO_PASSWORD = 'CrefansDemo1!';
@@ -82,6 +85,16 @@ async function upsertUser(db: Database, sub: string, account: DemoAccount): Prom
   await db.insert(users).values(row).onDuplicateKeyUpdate({ set: rest });
 }
 
+/** The demo creator's tiers (whole KNG per month; 1 KNG = 100 KRW). */
+export const DEMO_TIERS = [
+  { id: '0190b5c0-0000-7000-8000-00000000d001', level: 1, name: '새싹 멤버', price: 30, trialPeriod: 7, benefits: ['멤버 전용 포스팅', '댓글 배지'] },
+  { id: '0190b5c0-0000-7000-8000-00000000d002', level: 2, name: '열혈 멤버', price: 70, trialPeriod: 0, benefits: ['새싹 혜택 전부', '비하인드 영상'] },
+  { id: '0190b5c0-0000-7000-8000-00000000d003', level: 3, name: 'VIP', price: 150, trialPeriod: 0, benefits: ['모든 혜택', '월간 라이브 참여'] },
+] as const;
+
+/** The demo fan's starting KNG balance (minted into the treasury, then a charge transfer). */
+export const DEMO_FAN_BALANCE = 1000;
+
 export interface DemoSeedResult {
   creatorId: string;
   fanId: string;
@@ -100,5 +113,37 @@ export async function seedDemo(db: Database, cognito: CognitoInfo): Promise<Demo
       .values({ userId: creatorId, categoryId: CREATOR_CATEGORIES[4].id })
       .onDuplicateKeyUpdate({ set: { isActive: true } });
   }
+  for (const tier of DEMO_TIERS) {
+    const row = {
+      id: tier.id,
+      creatorId,
+      name: tier.name,
+      description: `${tier.name} 멤버십`,
+      benefits: [...tier.benefits],
+      level: tier.level,
+      price: tier.price,
+      billingUnit: 'MONTH' as const,
+      billingPeriod: 1,
+      trialUnit: 'DAY' as const,
+      trialPeriod: tier.trialPeriod,
+      isActive: true,
+    };
+    const { id: _tierId, ...set } = row;
+    await db.insert(membershipItems).values(row).onDuplicateKeyUpdate({ set });
+  }
+  await ensureWallet(db, creatorId);
+  await ensureWallet(db, fanId);
+  const fanWallet = await kngWallet(db, fanId);
+  if (!fanWallet) throw new Error('demo fan has no wallet');
+  // Fixed keys: seeding again mints and pays nothing twice.
+  await changeSupply(db, { kind: 'mint', amount: DEMO_FAN_BALANCE, idempotencyKey: `seed:demo-fan:${fanId}:mint` });
+  await transfer(db, {
+    idempotencyKey: `seed:demo-fan:${fanId}:charge`,
+    fromWalletId: TREASURY_WALLET_ID,
+    toWalletId: fanWallet.id,
+    amount: DEMO_FAN_BALANCE,
+    reason: 'charge',
+    referenceType: 'seed',
+  });
   return { creatorId, fanId };
 }

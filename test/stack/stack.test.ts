@@ -10,7 +10,7 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.ts';
 import { CREATOR_CATEGORIES, KNG_TOKEN_TYPE_ID, TREASURY_WALLET_ID } from '../../src/db/reference-data.ts';
-import { DEMO_ACCOUNTS, seedDemo } from '../../dev/seed/demo.ts';
+import { DEMO_ACCOUNTS, DEMO_FAN_BALANCE, DEMO_TIERS, seedDemo } from '../../dev/seed/demo.ts';
 import { cognitoCall } from '../../dev/stack/cognito.ts';
 import { readStackInfo } from '../stack-info.ts';
 
@@ -90,6 +90,13 @@ describe('demo seed', () => {
     ]);
     const [creator] = await conn.query('select c.user_id from creators c join users u on u.id = c.user_id where u.handle = ?', ['demo_creator']);
     expect((creator as unknown[]).length).toBe(1);
+    const [tiers] = await conn.query(
+      'select m.level, m.price from membership_items m join users u on u.id = m.creator_id where u.handle = ? and m.deleted_at is null order by m.level',
+      ['demo_creator'],
+    );
+    expect(tiers).toEqual(DEMO_TIERS.map((t) => ({ level: t.level, price: t.price })));
+    const [fanWallet] = await conn.query('select w.balance from wallets w join users u on u.id = w.owner_id where u.handle = ?', ['demo_fan']);
+    expect(fanWallet).toEqual([{ balance: DEMO_FAN_BALANCE }]);
   });
 
   it('the demo passwords sign in through Cognito', async () => {
@@ -104,7 +111,7 @@ describe('demo seed', () => {
   });
 
   it('is idempotent: seeding twice more changes no row count and no Cognito user', async () => {
-    const tables = ['users', 'creators', 'creator_categories', 'token_types', 'wallets', 'transfer_reasons'];
+    const tables = ['users', 'creators', 'creator_categories', 'token_types', 'wallets', 'transfer_reasons', 'membership_items', 'transfers', 'token_supply_changes'];
     const before = Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(t)] as const)));
     const listUsers = async () =>
       (await cognitoCall<{ Users: unknown[] }>(info.cognito.endpoint, 'ListUsers', { UserPoolId: info.cognito.userPoolId })).Users.length;
