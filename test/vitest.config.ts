@@ -25,6 +25,10 @@ export default defineConfig({
   test: {
     root: import.meta.dirname,
     include: ['api/**/*.test.ts'],
-    testTimeout: 30_000,
+    // One file at a time: cognito-local keeps its users in a JSON file that it rewrites on every change,
+    // and concurrent sign-ups from parallel files lose each other's writes. (Real Cognito has no such limit.)
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

@@ -40,7 +40,8 @@ export async function startCognito(
   const endpoint = `http://127.0.0.1:${cfg.ports.cognito}`;
   const managed = sup.start('cognito-local', process.execPath, [bin], {
     cwd: dir,
-    env: { PORT: String(cfg.ports.cognito), HOST: '127.0.0.1', NO_COLOR: '1' },
+    // A wide "terminal" keeps cognito-local's boxed code deliveries on one line per field.
+    env: { PORT: String(cfg.ports.cognito), HOST: '127.0.0.1', NO_COLOR: '1', COLUMNS: '1000' },
     onLine,
   });
   await waitFor('cognito-local', () => httpReady(`${endpoint}/health`), 60_000, managed.exited);

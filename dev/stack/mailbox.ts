@@ -16,6 +16,8 @@ export interface DeliveredCode {
 // eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC.
 const ANSI = /\x1b\[[0-9;]*m/g;
 
+type StoredUser = { Attributes?: Array<{ Name: string; Value: string }>; ConfirmationCode?: string; UserLastModifiedDate?: string };
+
 export class Mailbox {
   private readonly latest = new Map<string, DeliveredCode>();
   private readonly file: string;
@@ -34,10 +36,23 @@ export class Mailbox {
     this.userStore = join(cognitoDir, '.cognito', 'db', `${userPoolId}.json`);
   }
 
-  private pendingCode(email: string): DeliveredCode | undefined {
+  private async readStore(): Promise<{ Users?: Record<string, StoredUser> } | undefined> {
     if (!this.userStore || !existsSync(this.userStore)) return undefined;
-    type StoredUser = { Attributes?: Array<{ Name: string; Value: string }>; ConfirmationCode?: string; UserLastModifiedDate?: string };
-    const store = JSON.parse(readFileSync(this.userStore, 'utf8')) as { Users?: Record<string, StoredUser> };
+    // cognito-local rewrites the whole file asynchronously, and concurrent sign-ups overlap their writes:
+    // a read can see a torn file for a moment, so it is retried briefly.
+    for (let attempt = 0; attempt < 25; attempt++) {
+      try {
+        return JSON.parse(readFileSync(this.userStore, 'utf8')) as { Users?: Record<string, StoredUser> };
+      } catch {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    return undefined;
+  }
+
+  private async pendingCode(email: string): Promise<DeliveredCode | undefined> {
+    const store = await this.readStore();
+    if (!store) return undefined;
     for (const user of Object.values(store.Users ?? {})) {
       const address = user.Attributes?.find((a) => a.Name === 'email')?.Value?.toLowerCase();
       if (address === email && user.ConfirmationCode) {
@@ -66,15 +81,14 @@ export class Mailbox {
     this.server = createServer((req, res) => {
       const match = /^\/codes\/([^/?]+)$/.exec(req.url ?? '');
       const email = match ? decodeURIComponent(match[1]).toLowerCase() : '';
-      let found: DeliveredCode | undefined;
-      try {
-        found = match ? (this.pendingCode(email) ?? this.latest.get(email)) : undefined;
-      } catch {
-        // The store is rewritten as a whole; a read racing a write falls back to what the log showed.
-        found = this.latest.get(email);
-      }
-      res.writeHead(found ? 200 : 404, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(found ?? { error: 'no code delivered to this address' }));
+      const lookup = match ? this.pendingCode(email) : Promise.resolve(undefined);
+      void lookup
+        .catch(() => undefined)
+        .then((pending) => {
+          const found = pending ?? this.latest.get(email);
+          res.writeHead(found ? 200 : 404, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify(found ?? { error: 'no code delivered to this address' }));
+        });
     });
     await new Promise<void>((resolve, reject) => {
       this.server?.once('error', reject);

@@ -58,7 +58,7 @@ export function uniqueNickname(): string {
 }
 
 export async function mailboxCode(email: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 200; i++) {
     const res = await fetch(`${stack.mailboxUrl}/codes/${encodeURIComponent(email)}`);
     if (res.ok) return ((await res.json()) as { code: string }).code;
     await new Promise((r) => setTimeout(r, 100));

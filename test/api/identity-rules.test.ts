@@ -12,7 +12,8 @@ let alice: TestUser;
 let bob: TestUser;
 
 beforeAll(async () => {
-  [alice, bob] = await Promise.all([createUser('alice'), createUser('bob')]);
+  alice = await createUser('alice');
+  bob = await createUser('bob');
 });
 
 describe('handles', () => {

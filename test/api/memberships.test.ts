@@ -13,7 +13,9 @@ type Tier = { id: string; creator_id: string; name: string; level: number; price
 const tierBody = (patch: Record<string, unknown> = {}) => ({ name: '기본', description: '설명', benefits: '혜택1,혜택2', level: 1, price: 3000, billing_unit: 'MONTH', billing_period: 1, ...patch });
 
 beforeAll(async () => {
-  [creator, other, fan] = await Promise.all([createUser('tiers-creator'), createUser('tiers-other'), createUser('tiers-fan')]);
+  creator = await createUser('tiers-creator');
+  other = await createUser('tiers-other');
+  fan = await createUser('tiers-fan');
   for (const u of [creator, other]) {
     const res = await postJson('/user/become-creator', { category_id: CREATOR_CATEGORIES[0].id }, { cookies: u.cookies });
     expect(res.status).toBe(201);

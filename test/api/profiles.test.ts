@@ -17,7 +17,8 @@ let creatorHandle: string;
 type Profile = ProfileView;
 
 beforeAll(async () => {
-  [creator, fan] = await Promise.all([createUser('creator'), createUser('fan')]);
+  creator = await createUser('creator');
+  fan = await createUser('fan');
   const [row] = await db.select({ handle: users.handle }).from(users).where(eq(users.id, creator.sub));
   creatorHandle = row.handle;
 });

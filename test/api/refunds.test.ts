@@ -15,7 +15,9 @@ afterEach(async () => {
 });
 
 async function setup(price = 1000) {
-  const [creator, fan, stranger] = await Promise.all([createUser('refund-creator'), createUser('refund-fan'), createUser('refund-stranger')]);
+  const creator = await createUser('refund-creator');
+  const fan = await createUser('refund-fan');
+  const stranger = await createUser('refund-stranger');
   const tier = await makeTier(creator.sub, { price });
   await fund(fan.sub, price * 2);
   const { subscription } = await subscribe(db, { fanId: fan.sub, tierId: tier.id, clientKey: crypto.randomUUID(), now: new Date() }, settings);
