@@ -1,5 +1,9 @@
 // The whole identity flow against cognito-local, through the real Worker entry.
+import { env } from 'cloudflare:workers';
+import { eq } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
+import { createDb } from '../../src/db/client.ts';
+import { earlybirds } from '../../src/db/schema/index.ts';
 import { describe, expect, it } from 'vitest';
 import { api, confirm, mailboxCode, parseSetCookies, postJson, signIn, signUp, uniqueEmail } from './auth-helpers.ts';
 import { expectError, readJson, type Envelope } from './helpers.ts';
@@ -79,10 +83,13 @@ describe('sign-up → confirm → sign-in → me → refresh → sign-out', () =
       isEarlybird: true,
     });
     expect(res.status).toBe(201);
+    const userSub = ((await res.json()) as { data: { user: { userSub: string } } }).data.user.userSub;
     const code = await mailboxCode(email);
     const confirmed = await api(`/auth/confirm-email-verification?email=${encodeURIComponent(email)}&code=${code}`);
     expect(confirmed.status, await confirmed.clone().text()).toBe(200);
     await signIn(email);
+    const birds = await createDb(env.DATABASE_URL).select().from(earlybirds).where(eq(earlybirds.userId, userSub));
+    expect(birds).toHaveLength(1);
   });
 
   it('refresh without cookies is 401 and clears cookies', async () => {

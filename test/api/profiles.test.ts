@@ -2,6 +2,8 @@
 import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { adminOnly, authRequired } from '../../src/auth/middleware.ts';
 import { createDb } from '../../src/db/client.ts';
 import { CREATOR_CATEGORIES } from '../../src/db/reference-data.ts';
 import { userFollows, users } from '../../src/db/schema/index.ts';
@@ -44,6 +46,20 @@ describe('becoming a creator', () => {
     await expectError(await postJson('/user/creator', { category_id: CREATOR_CATEGORIES[1].id }, { cookies: creator.cookies }), 409, 'ALREADY_CREATOR');
     const me = await readJson<Envelope<{ user: { isCreator: boolean } }>>(await api('/auth/me', { cookies: creator.cookies }));
     expect(me.body.data.user.isCreator).toBe(true);
+  });
+});
+
+describe('role middleware', () => {
+  it('admin-only routes: 401 anonymous, 403 for a user, 200 once the user is an admin', async () => {
+    const probe = createApp();
+    probe.get('/__probe/admin', authRequired, adminOnly, (c) => c.json({ ok: true }));
+    const call = (cookies?: Record<string, string>) =>
+      probe.request('/__probe/admin', { headers: cookies ? { Cookie: Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join('; ') } : {} }, env);
+    await expectError(await call(), 401, 'UNAUTHENTICATED');
+    await expectError(await call(fan.cookies), 403, 'FORBIDDEN');
+    await db.update(users).set({ role: 'admin' }).where(eq(users.id, fan.sub));
+    expect((await call(fan.cookies)).status).toBe(200);
+    await db.update(users).set({ role: 'user' }).where(eq(users.id, fan.sub));
   });
 });
 
