@@ -31,6 +31,13 @@ async function resolveViewer(c: Context<AppEnv>): Promise<Viewer | null> {
   }
 }
 
+/** The signed-in viewer's id, for handlers behind authRequired (401 if there is none). */
+export function viewerId(c: Context<AppEnv>): string {
+  const viewer = c.get('viewer');
+  if (!viewer) throw new ApiError('UNAUTHENTICATED', '로그인이 필요합니다.');
+  return viewer.id;
+}
+
 /** Sets the viewer when a valid token is present; a missing token is fine, an invalid one is 401. */
 export const authOptional = createMiddleware<AppEnv>(async (c, next) => {
   c.set('viewer', await resolveViewer(c));

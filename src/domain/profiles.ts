@@ -1,6 +1,7 @@
 // Profiles: the viewer's own summary and a public profile by handle, each in a fixed number of queries.
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { tierView, type TierView } from './memberships.ts';
 import { KNG_TOKEN_TYPE_ID } from '../db/reference-data.ts';
 import { creatorCategories, creators, membershipItems, subscriptions, users, wallets, type User } from '../db/schema/index.ts';
 
@@ -20,21 +21,6 @@ export async function viewerSummary(db: Database, userId: string): Promise<{ use
   return { user: row.user, isCreator: row.creatorId !== null, points: row.balance ?? 0 };
 }
 
-export interface MembershipItemView {
-  id: string;
-  name: string;
-  description: string | null;
-  benefits: string;
-  level: number;
-  price: string;
-  billing_unit: string;
-  billing_period: number;
-  trial_unit: string;
-  trial_period: number;
-  is_active: boolean;
-  created_at: string;
-}
-
 export interface ProfileView {
   id: string;
   handle: string;
@@ -50,7 +36,7 @@ export interface ProfileView {
   userSub: string;
   isFollowing: boolean;
   category: { id: string; name: string; description: string | null; color_code: string | null; icon: string | null; sort_order: number } | null;
-  membershipItems: MembershipItemView[];
+  membershipItems: TierView[];
   hasSubscription: boolean;
   subscribedMembershipIds: string[];
 }
@@ -124,20 +110,7 @@ export async function getProfile(db: Database, handle: string, viewerId: string 
           sort_order: row.category.sortOrder,
         }
       : null,
-    membershipItems: items.map((item) => ({
-      id: item.id,
-      name: item.name,
-      description: item.description,
-      benefits: item.benefits.join(','),
-      level: item.level,
-      price: String(item.price),
-      billing_unit: item.billingUnit,
-      billing_period: item.billingPeriod,
-      trial_unit: item.trialUnit,
-      trial_period: item.trialPeriod,
-      is_active: item.isActive,
-      created_at: item.createdAt.toISOString(),
-    })),
+    membershipItems: items.map(tierView),
     hasSubscription: subscribedIds.length > 0,
     subscribedMembershipIds: subscribedIds,
   };

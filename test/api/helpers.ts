@@ -1,5 +1,17 @@
 // Shared assertions for API tests.
 import { expect } from 'vitest';
+import { ApiError } from '../../src/lib/errors.ts';
+
+/** Runs a domain call and returns 'OK' or the ApiError code it threw (anything else is rethrown). */
+export async function code(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'OK';
+  } catch (err) {
+    if (err instanceof ApiError) return err.code;
+    throw err;
+  }
+}
 
 export interface Envelope<T = unknown> {
   success: boolean;

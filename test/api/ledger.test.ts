@@ -9,9 +9,8 @@ import { TREASURY_WALLET_ID } from '../../src/db/reference-data.ts';
 import { transfers, wallets } from '../../src/db/schema/index.ts';
 import { changeSupply, checkLedgerInvariants, postTransfers, transfer } from '../../src/domain/ledger.ts';
 import { ensureWallet, kngWallet } from '../../src/domain/wallets.ts';
-import { ApiError } from '../../src/lib/errors.ts';
 import { api, createUser } from './auth-helpers.ts';
-import { readJson, type Envelope } from './helpers.ts';
+import { code, readJson, type Envelope } from './helpers.ts';
 
 const db = createDb(env.DATABASE_URL);
 
@@ -33,15 +32,6 @@ async function balance(walletId: string): Promise<number> {
   return row.balance;
 }
 
-async function code(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (err) {
-    if (err instanceof ApiError) return err.code;
-    throw err;
-  }
-}
 
 afterEach(async () => {
   const report = await checkLedgerInvariants(db);

@@ -7,10 +7,9 @@ import { checkLedgerInvariants } from '../../src/domain/ledger.ts';
 import { periodBoundary } from '../../src/domain/periods.ts';
 import { runRenewals } from '../../src/domain/renewals.ts';
 import { activeLevel, cancel, subscribe } from '../../src/domain/subscriptions.ts';
-import { ApiError } from '../../src/lib/errors.ts';
 import { api, createUser, type TestUser } from './auth-helpers.ts';
 import { balanceOf, db, fund, makeCreator, makeTier } from './economy-helpers.ts';
-import { expectError, readJson, type Envelope } from './helpers.ts';
+import { code, expectError, readJson, type Envelope } from './helpers.ts';
 
 // The API's defaults (PLATFORM_FEE_BPS 1000, SUBSCRIPTION_GRACE_DAYS 3).
 const settings = { feeBps: 1000, graceDays: 3 };
@@ -29,15 +28,6 @@ type SubscribeBody = Envelope<{ subscription: { id: string; status: string; leve
 const subscribeApi = (user: TestUser, tierId: string, key?: string) =>
   api(`/subscription/membership/${tierId}`, { method: 'POST', cookies: user.cookies, headers: key ? { 'Idempotency-Key': key } : {} });
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'OK';
-  } catch (err) {
-    if (err instanceof ApiError) return err.code;
-    throw err;
-  }
-}
 
 describe('subscribing with tokens', () => {
   it('charges the first period: the creator gets the price minus the fee, the treasury the fee', async () => {

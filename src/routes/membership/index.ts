@@ -1,8 +1,7 @@
 // /membership: a creator's tiers (creator-only) and the public list per creator, in the client's shapes
 // (lists as `data.memberships`).
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { authRequired, creatorOnly } from '../../auth/middleware.ts';
+import { authRequired, creatorOnly, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { PERIOD_UNITS } from '../../db/schema/columns.ts';
 import { createTier, deleteTier, findOwnTier, listOwnTiers, listPublicTiers, tierView, toggleTier, updateTier, type TierInput } from '../../domain/memberships.ts';
@@ -62,11 +61,6 @@ function toInput(body: Partial<z.infer<typeof TierBody>>): Partial<TierInput> {
   return out;
 }
 
-function me(c: Context<AppEnv>): string {
-  const viewer = c.get('viewer');
-  if (!viewer) throw new ApiError('UNAUTHENTICATED', '로그인이 필요합니다.');
-  return viewer.id;
-}
 
 const creatorRoute = [authRequired, creatorOnly];
 const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
@@ -82,7 +76,7 @@ membership.openapi(
     responses: { 201: jsonContent(envelope(Tier), 'Created'), ...errorResponses(400, 401, 403, 409) },
   }),
   async (c) => {
-    const item = await createTier(c.get('services').db, me(c), toInput(c.req.valid('json')) as TierInput);
+    const item = await createTier(c.get('services').db, viewerId(c), toInput(c.req.valid('json')) as TierInput);
     return ok(c, tierView(item), { status: 201, message: '멤버십이 생성되었습니다.' });
   },
 );
@@ -96,7 +90,7 @@ membership.openapi(
     middleware: creatorRoute,
     responses: { 200: jsonContent(envelope(z.object({ memberships: z.array(Tier) })), 'Tiers'), ...errorResponses(401, 403) },
   }),
-  async (c) => ok(c, { memberships: (await listOwnTiers(c.get('services').db, me(c))).map(tierView) }),
+  async (c) => ok(c, { memberships: (await listOwnTiers(c.get('services').db, viewerId(c))).map(tierView) }),
 );
 
 membership.openapi(
@@ -122,7 +116,7 @@ membership.openapi(
     responses: { 200: jsonContent(envelope(Tier), 'Tier'), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
-    const tier = await findOwnTier(c.get('services').db, me(c), c.req.valid('param').id);
+    const tier = await findOwnTier(c.get('services').db, viewerId(c), c.req.valid('param').id);
     if (!tier) throw new ApiError('NOT_FOUND', '멤버십을 찾을 수 없습니다.');
     return ok(c, tierView(tier));
   },
@@ -139,7 +133,7 @@ membership.openapi(
     responses: { 200: jsonContent(envelope(Tier), 'Updated'), ...errorResponses(400, 401, 403, 404, 409) },
   }),
   async (c) => {
-    const item = await updateTier(c.get('services').db, me(c), c.req.valid('param').id, toInput(c.req.valid('json')));
+    const item = await updateTier(c.get('services').db, viewerId(c), c.req.valid('param').id, toInput(c.req.valid('json')));
     return ok(c, tierView(item), { message: '멤버십이 수정되었습니다.' });
   },
 );
@@ -154,7 +148,7 @@ membership.openapi(
     request: { params: IdParam },
     responses: { 200: jsonContent(envelope(Tier), 'Toggled'), ...errorResponses(400, 401, 403, 404) },
   }),
-  async (c) => ok(c, tierView(await toggleTier(c.get('services').db, me(c), c.req.valid('param').id))),
+  async (c) => ok(c, tierView(await toggleTier(c.get('services').db, viewerId(c), c.req.valid('param').id))),
 );
 
 membership.openapi(
@@ -169,7 +163,7 @@ membership.openapi(
   }),
   async (c) => {
     const { db, clock } = c.get('services');
-    await deleteTier(db, me(c), c.req.valid('param').id, clock.now());
+    await deleteTier(db, viewerId(c), c.req.valid('param').id, clock.now());
     return ok(c, null, { message: '멤버십이 삭제되었습니다.' });
   },
 );

@@ -1,7 +1,6 @@
 // /subscription: subscribe to a tier with KNG, cancel (and undo) auto-renewal, and list mine.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { authRequired } from '../../auth/middleware.ts';
+import { authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import type { Subscription } from '../../db/schema/index.ts';
 import { eq } from 'drizzle-orm';
@@ -9,7 +8,6 @@ import { users } from '../../db/schema/index.ts';
 import { refundLatestCharge } from '../../domain/refunds.ts';
 import { cancel, mySubscriptions, resume, subscribe } from '../../domain/subscriptions.ts';
 import { ok } from '../../lib/envelope.ts';
-import { ApiError } from '../../lib/errors.ts';
 import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
 
 export const subscription = new OpenAPIHono<AppEnv>();
@@ -34,11 +32,6 @@ function view(s: Subscription) {
   };
 }
 
-function me(c: Context<AppEnv>): string {
-  const viewer = c.get('viewer');
-  if (!viewer) throw new ApiError('UNAUTHENTICATED', '로그인이 필요합니다.');
-  return viewer.id;
-}
 
 subscription.openapi(
   createRoute({
@@ -59,7 +52,7 @@ subscription.openapi(
     const clientKey = c.req.valid('header')['idempotency-key'] ?? crypto.randomUUID();
     const result = await subscribe(
       db,
-      { fanId: me(c), tierId: c.req.valid('param').id, clientKey, now: clock.now() },
+      { fanId: viewerId(c), tierId: c.req.valid('param').id, clientKey, now: clock.now() },
       { feeBps: env.PLATFORM_FEE_BPS, graceDays: env.SUBSCRIPTION_GRACE_DAYS },
     );
     return ok(c, { subscription: view(result.subscription), outcome: result.outcome, charged: result.charged }, { status: 201, message: '구독이 완료되었습니다.' });
@@ -78,7 +71,7 @@ subscription.openapi(
   }),
   async (c) => {
     const { db, clock } = c.get('services');
-    const sub = await cancel(db, me(c), c.req.valid('param').id, clock.now());
+    const sub = await cancel(db, viewerId(c), c.req.valid('param').id, clock.now());
     return ok(c, view(sub), { message: `구독이 해지 예약되었습니다. ${sub.currentPeriodEnd.toISOString()}까지 이용할 수 있습니다.` });
   },
 );
@@ -95,7 +88,7 @@ subscription.openapi(
   }),
   async (c) => {
     const { db, clock } = c.get('services');
-    return ok(c, view(await resume(db, me(c), c.req.valid('param').id, clock.now())), { message: '구독 해지가 취소되었습니다.' });
+    return ok(c, view(await resume(db, viewerId(c), c.req.valid('param').id, clock.now())), { message: '구독 해지가 취소되었습니다.' });
   },
 );
 
@@ -118,7 +111,7 @@ subscription.openapi(
   }),
   async (c) => {
     const { db, clock } = c.get('services');
-    const actorId = me(c);
+    const actorId = viewerId(c);
     const [actor] = await db.select({ role: users.role }).from(users).where(eq(users.id, actorId));
     const body = (c.req.valid('json') ?? {}) as { amount?: number };
     const result = await refundLatestCharge(db, {
@@ -145,6 +138,6 @@ subscription.openapi(
   }),
   async (c) => {
     const { db, clock } = c.get('services');
-    return ok(c, { subscriptions: await mySubscriptions(db, me(c), clock.now()) });
+    return ok(c, { subscriptions: await mySubscriptions(db, viewerId(c), clock.now()) });
   },
 );

@@ -3,7 +3,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { uuidv7 } from 'uuidv7';
-import { authOptional, authRequired } from '../../auth/middleware.ts';
+import { authOptional, authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { creatorCategories, creators, users } from '../../db/schema/index.ts';
 import { isDuplicateKey, isNicknameTaken, nicknameProblem } from '../../domain/identity.ts';
@@ -23,11 +23,6 @@ const Category = z.object({
   sort_order: z.number().int(),
 });
 
-function viewerId(c: Context<AppEnv>): string {
-  const viewer = c.get('viewer');
-  if (!viewer) throw new ApiError('UNAUTHENTICATED', '로그인이 필요합니다.');
-  return viewer.id;
-}
 
 user.openapi(
   createRoute({
