@@ -17,8 +17,9 @@ function logger(prefix: string) {
   return (line: string) => console.log(`\x1b[36m[${prefix}]\x1b[0m ${line}`);
 }
 
+let stopping = false;
+
 async function withSignals(sup: Supervisor, log: (l: string) => void): Promise<void> {
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -119,6 +120,8 @@ async function dev(): Promise<void> {
   printTable(info);
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const code = await api.exited;
+  // A signal stops everything and exits by itself; only an API that died on its own ends here.
+  if (stopping) return;
   log(`the API exited (${code}); stopping the stack`);
   await sup.stopAll();
   process.exit(code ?? 1);
