@@ -1,12 +1,12 @@
 // Profiles: the viewer's own summary and a public profile by handle, each in a fixed number of queries.
-import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { grantsAccess } from './gate.ts';
 import { tierView, type TierView } from './memberships.ts';
 import { KNG_TOKEN_TYPE_ID } from '../db/reference-data.ts';
 import { creatorCategories, creators, membershipItems, subscriptions, users, wallets, type User } from '../db/schema/index.ts';
 
 export const DEFAULT_BIO = '소개글을 준비중입니다';
-export const LIVE_SUBSCRIPTION_STATUSES = ['trialing', 'active', 'grace', 'canceled'] as const;
 
 /** One query: the user row, whether they are a creator, and their KNG balance. */
 export async function viewerSummary(db: Database, userId: string): Promise<{ user: User; isCreator: boolean; points: number } | null> {
@@ -78,8 +78,7 @@ export async function getProfile(db: Database, handle: string, viewerId: string 
           and(
             eq(subscriptions.subscriberId, viewerId),
             eq(subscriptions.creatorId, id),
-            inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES]),
-            gt(subscriptions.currentPeriodEnd, now),
+            grantsAccess(now),
           ),
         )
     : Promise.resolve([]);

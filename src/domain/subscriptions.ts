@@ -3,12 +3,13 @@
 // transaction. One live subscription per fan and creator (a database key); a higher tier is an upgrade
 // charged pro rata now, a lower tier takes effect at renewal. Cancelling turns auto-renew off and keeps
 // access to the end of the paid period.
-import { and, desc, eq, gt, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
 import { TREASURY_WALLET_ID } from '../db/reference-data.ts';
 import { creators, membershipItems, subscriptionEvents, subscriptions, users, type MembershipItem, type Subscription } from '../db/schema/index.ts';
 import { ApiError } from '../lib/errors.ts';
+import { grantsAccess, subscriptionGrantsAccess } from './gate.ts';
 import { isDuplicateKey } from './identity.ts';
 import { postTransfers, type TransferLeg } from './ledger.ts';
 import { periodBoundary, platformFee, trialEnd } from './periods.ts';
@@ -35,10 +36,7 @@ export async function activeLevel(db: Database, viewerId: string, creatorId: str
       and(
         eq(subscriptions.subscriberId, viewerId),
         eq(subscriptions.creatorId, creatorId),
-        or(
-          and(inArray(subscriptions.status, ['trialing', 'active', 'canceled']), gt(subscriptions.currentPeriodEnd, now)),
-          and(eq(subscriptions.status, 'grace'), gt(subscriptions.graceEndsAt, now)),
-        ),
+        grantsAccess(now),
       ),
     );
   return row?.level ?? 0;
@@ -285,7 +283,7 @@ export async function mySubscriptions(db: Database, fanId: string, now: Date) {
     currentPeriodEnd: sub.currentPeriodEnd.toISOString(),
     trialEndsAt: sub.trialEndsAt?.toISOString() ?? null,
     pendingMembershipItemId: sub.pendingMembershipItemId,
-    hasAccess: sub.status === 'grace' ? Boolean(sub.graceEndsAt && sub.graceEndsAt > now) : sub.status !== 'expired' && sub.currentPeriodEnd > now,
+    hasAccess: subscriptionGrantsAccess(sub, now),
     unread: 0,
   }));
 }
