@@ -12,6 +12,7 @@ import { init } from './middleware/init.ts';
 import { auth } from './routes/auth/index.ts';
 import { health } from './routes/health/index.ts';
 import { membership } from './routes/membership/index.ts';
+import { postingsRoutes } from './routes/postings/index.ts';
 import { root } from './routes/root/index.ts';
 import { subscription } from './routes/subscription/index.ts';
 import { user } from './routes/user/index.ts';
@@ -40,6 +41,7 @@ export function createApp() {
   app.route('/wallet', wallet);
   app.route('/membership', membership);
   app.route('/subscription', subscription);
+  app.route('/postings', postingsRoutes);
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

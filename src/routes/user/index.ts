@@ -7,7 +7,9 @@ import { authOptional, authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { creatorCategories, creators, users } from '../../db/schema/index.ts';
 import { isDuplicateKey, isNicknameTaken, nicknameProblem } from '../../domain/identity.ts';
+import { authorPostingsPage } from '../../domain/postings.ts';
 import { getProfile } from '../../domain/profiles.ts';
+import { decodeCursor } from '../../lib/cursor.ts';
 import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
@@ -40,6 +42,34 @@ user.openapi(
     const profile = await getProfile(db, handle, c.get('viewer')?.id ?? null, clock.now());
     if (!profile) throw new ApiError('NOT_FOUND', '사용자를 찾을 수 없습니다.');
     return ok(c, profile);
+  },
+);
+
+user.openapi(
+  createRoute({
+    method: 'get',
+    path: '/posts/{handle}',
+    tags: ['user', 'postings'],
+    summary: "A user's postings as the viewer may see them, newest first (keyset cursor)",
+    middleware: [authOptional],
+    request: {
+      params: z.object({ handle: z.string().min(1).max(32) }),
+      query: z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(50).default(20) }),
+    },
+    responses: {
+      200: jsonContent(envelope(z.object({ posts: z.array(z.record(z.string(), z.unknown())), nextCursor: z.string().nullable(), hasMore: z.boolean() })), 'Postings'),
+      ...errorResponses(400, 404),
+    },
+  }),
+  async (c) => {
+    const { db, clock } = c.get('services');
+    const [owner] = await db.select({ id: users.id }).from(users).where(and(eq(users.handle, c.req.valid('param').handle), eq(users.status, 'active'))).limit(1);
+    if (!owner) throw new ApiError('NOT_FOUND', '사용자를 찾을 수 없습니다.');
+    const { cursor, limit } = c.req.valid('query');
+    // The public page: only live postings, even for their author (drafts are in /postings/my/list).
+    const page = await authorPostingsPage(db, c.get('viewer')?.id ?? null, owner.id, decodeCursor(cursor), limit, clock.now(), c.get('env').API_BASE_URL);
+    c.header('Cache-Control', 'private, no-store');
+    return ok(c, { posts: page.items, nextCursor: page.nextCursor, hasMore: page.hasMore });
   },
 );
 

@@ -1,0 +1,175 @@
+// /postings: write (author only) and read through the gate. Request fields are the client's snake_case.
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { and, eq } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { authOptional, authRequired, viewerId } from '../../auth/middleware.ts';
+import type { AppEnv } from '../../context.ts';
+import { creators } from '../../db/schema/index.ts';
+import { authorPostingsPage, createPosting, deletePosting, getPostingView, updatePosting, type PostingInput } from '../../domain/postings.ts';
+import { decodeCursor } from '../../lib/cursor.ts';
+import { ok } from '../../lib/envelope.ts';
+import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
+
+export const postingsRoutes = new OpenAPIHono<AppEnv>();
+
+const Status = z
+  .enum(['DRAFT', 'PUBLISHED', 'ARCHIVED', 'draft', 'published', 'archived'])
+  .transform((s) => s.toLowerCase() as PostingInput['status']);
+const When = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+
+const Fields = {
+  title: z.string().trim().min(1).max(200),
+  content: z.string().max(100_000),
+  status: Status,
+  is_membership: z.boolean(),
+  membership_level: z.number().int().min(1).max(10).nullable(),
+  publish_start_at: When.nullable(),
+  publish_end_at: When.nullable(),
+  media_ids: z.array(z.uuid()).max(50),
+  free_preview_media_ids: z.array(z.uuid()).max(50),
+  allow_individual_purchase: z.boolean(),
+  individual_purchase_price: z.number().int().min(1).max(10_000_000).nullable(),
+  is_public: z.boolean(),
+  is_sensitive: z.boolean(),
+  allow_comments: z.boolean(),
+};
+const CreateBody = z.object(Fields).partial().required({ title: true, content: true });
+const PatchBody = z
+  .object(Fields)
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, '변경할 항목이 없습니다.');
+
+function toInput(b: Partial<z.infer<typeof CreateBody>>): Partial<PostingInput> {
+  const out: Partial<PostingInput> = {};
+  if (b.title !== undefined) out.title = b.title;
+  if (b.content !== undefined) out.content = b.content;
+  if (b.status !== undefined) out.status = b.status;
+  if (b.is_membership !== undefined) out.isMembership = b.is_membership;
+  if (b.membership_level !== undefined) out.membershipLevel = b.membership_level;
+  if (b.publish_start_at !== undefined) out.publishStartAt = b.publish_start_at;
+  if (b.publish_end_at !== undefined) out.publishEndAt = b.publish_end_at;
+  if (b.media_ids !== undefined) out.mediaIds = b.media_ids;
+  if (b.free_preview_media_ids !== undefined) out.freePreviewMediaIds = b.free_preview_media_ids;
+  if (b.allow_individual_purchase !== undefined) out.allowIndividualPurchase = b.allow_individual_purchase;
+  if (b.individual_purchase_price !== undefined) out.individualPurchasePrice = b.individual_purchase_price;
+  if (b.is_public !== undefined) out.isPublic = b.is_public;
+  if (b.is_sensitive !== undefined) out.isSensitive = b.is_sensitive;
+  if (b.allow_comments !== undefined) out.allowComments = b.allow_comments;
+  return out;
+}
+
+async function isCreator(c: Context<AppEnv>, userId: string): Promise<boolean> {
+  const [row] = await c.get('services').db.select({ id: creators.id }).from(creators).where(and(eq(creators.userId, userId), eq(creators.isActive, true))).limit(1);
+  return Boolean(row);
+}
+
+const IdParam = z.object({ id: z.uuid() });
+const PostingSchema = z.record(z.string(), z.unknown()).openapi('Posting');
+const json = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+
+postingsRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/',
+    tags: ['postings'],
+    summary: 'Write a posting (membership-only and paid fields: creators only)',
+    middleware: [authRequired],
+    request: json(CreateBody),
+    responses: { 201: jsonContent(envelope(z.object({ id: z.string(), message: z.string() })), 'Created'), ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const author = viewerId(c);
+    const b = toInput(c.req.valid('json'));
+    const input: PostingInput = {
+      title: b.title ?? '',
+      content: b.content ?? '',
+      status: b.status ?? 'draft',
+      isMembership: b.isMembership ?? false,
+      membershipLevel: b.membershipLevel ?? null,
+      publishStartAt: b.publishStartAt ?? null,
+      publishEndAt: b.publishEndAt ?? null,
+      allowIndividualPurchase: b.allowIndividualPurchase ?? false,
+      individualPurchasePrice: b.individualPurchasePrice ?? null,
+      isPublic: b.isPublic ?? true,
+      isSensitive: b.isSensitive ?? false,
+      allowComments: b.allowComments ?? true,
+      mediaIds: b.mediaIds ?? [],
+      freePreviewMediaIds: b.freePreviewMediaIds ?? [],
+    };
+    const { db, clock } = c.get('services');
+    const id = await createPosting(db, author, await isCreator(c, author), input, clock.now());
+    return ok(c, { id, message: '포스팅이 작성되었습니다.' }, { status: 201, message: '포스팅이 작성되었습니다.' });
+  },
+);
+
+postingsRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/my/list',
+    tags: ['postings'],
+    summary: 'My postings, drafts included, newest first (keyset cursor)',
+    middleware: [authRequired],
+    request: { query: z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }) },
+    responses: { 200: jsonContent(envelope(z.object({ postings: z.array(PostingSchema), nextCursor: z.string().nullable(), hasMore: z.boolean() })), 'Mine'), ...errorResponses(400, 401) },
+  }),
+  async (c) => {
+    const me = viewerId(c);
+    const { cursor, limit } = c.req.valid('query');
+    const { db, clock } = c.get('services');
+    const page = await authorPostingsPage(db, me, me, decodeCursor(cursor), limit, clock.now(), c.get('env').API_BASE_URL, true);
+    return ok(c, { postings: page.items, nextCursor: page.nextCursor, hasMore: page.hasMore });
+  },
+);
+
+postingsRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{id}',
+    tags: ['postings'],
+    summary: 'A posting as the viewer may see it (full, or a preview with the offer)',
+    middleware: [authOptional],
+    request: { params: IdParam },
+    responses: { 200: jsonContent(envelope(PostingSchema), 'The posting'), ...errorResponses(400, 404) },
+  }),
+  async (c) => {
+    const { db, clock } = c.get('services');
+    const view = await getPostingView(db, c.get('viewer')?.id ?? null, c.req.valid('param').id, clock.now(), c.get('env').API_BASE_URL);
+    c.header('Cache-Control', 'private, no-store');
+    return ok(c, view);
+  },
+);
+
+postingsRoutes.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/{id}',
+    tags: ['postings'],
+    summary: 'Edit my posting (another user\'s is 404)',
+    middleware: [authRequired],
+    request: { params: IdParam, ...json(PatchBody) },
+    responses: { 200: jsonContent(envelope(z.null()), 'Updated'), ...errorResponses(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const me = viewerId(c);
+    const { db, clock } = c.get('services');
+    await updatePosting(db, me, await isCreator(c, me), c.req.valid('param').id, toInput(c.req.valid('json')), clock.now());
+    return ok(c, null, { message: '포스팅이 수정되었습니다.' });
+  },
+);
+
+postingsRoutes.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/{id}',
+    tags: ['postings'],
+    summary: 'Delete my posting',
+    middleware: [authRequired],
+    request: { params: IdParam },
+    responses: { 200: jsonContent(envelope(z.null()), 'Deleted'), ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => {
+    const { db, clock } = c.get('services');
+    await deletePosting(db, viewerId(c), c.req.valid('param').id, clock.now());
+    return ok(c, null, { message: '포스팅이 삭제되었습니다.' });
+  },
+);

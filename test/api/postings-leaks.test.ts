@@ -1,0 +1,191 @@
+// Leak matrix for the posting channels built so far (detail, a user's posts, my list): nine viewers ×
+// eight kinds of posting, every cell asserted, and no locked text anywhere in any response body.
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CREATOR_CATEGORIES } from '../../src/db/reference-data.ts';
+import { postingPurchases, subscriptions, userFollows, users } from '../../src/db/schema/index.ts';
+import { api, createUser, postJson, type TestUser } from './auth-helpers.ts';
+import { db, fund } from './economy-helpers.ts';
+import { expectError, readJson, type Envelope } from './helpers.ts';
+
+const KINDS = ['public', 'members3', 'purchaseOnly', 'draft', 'scheduled', 'archived', 'hidden', 'deleted'] as const;
+const VIEWERS = ['anonymous', 'stranger', 'follower', 'belowLevel', 'atLevel', 'lapsed', 'purchaser', 'author', 'admin'] as const;
+type Kind = (typeof KINDS)[number];
+type ViewerKey = (typeof VIEWERS)[number];
+type Cell = 'full' | 'preview' | 'none';
+
+// prettier-ignore
+const DETAIL: Record<Kind, Partial<Record<ViewerKey, Cell>> & { rest: Cell }> = {
+  public:       { rest: 'full' },
+  members3:     { rest: 'preview', atLevel: 'full', purchaser: 'full', author: 'full', admin: 'full' },
+  purchaseOnly: { rest: 'preview', purchaser: 'full', author: 'full', admin: 'full' },
+  draft:        { rest: 'none', author: 'full', admin: 'full' },
+  scheduled:    { rest: 'none', author: 'full', admin: 'full' },
+  archived:     { rest: 'none', author: 'full', admin: 'full' },
+  hidden:       { rest: 'none', author: 'full', admin: 'full' },
+  deleted:      { rest: 'none' },
+};
+const expected = (kind: Kind, viewer: ViewerKey): Cell => DETAIL[kind][viewer] ?? DETAIL[kind].rest;
+
+let author: TestUser;
+let authorHandle: string;
+const people = {} as Record<Exclude<ViewerKey, 'anonymous'>, TestUser>;
+const postingIds = {} as Record<Kind, string>;
+const secrets = {} as Record<Kind, string>;
+
+const as = (viewer: ViewerKey) => (viewer === 'anonymous' ? {} : { cookies: people[viewer as Exclude<ViewerKey, 'anonymous'>].cookies });
+
+beforeAll(async () => {
+  author = await createUser('leak-author');
+  expect((await postJson('/user/become-creator', { category_id: CREATOR_CATEGORIES[2].id }, { cookies: author.cookies })).status).toBe(201);
+  const tier = (level: number, price: number) =>
+    postJson('/membership', { name: `L${level}`, benefits: 'x', level, price, billing_unit: 'MONTH', billing_period: 1 }, { cookies: author.cookies }).then(
+      async (r) => ((await r.json()) as { data: { id: string } }).data.id,
+    );
+  const tier1 = await tier(1, 10);
+  const tier3 = await tier(3, 30);
+  const create = async (kind: Kind, body: Record<string, unknown>) => {
+    secrets[kind] = `SECRET-${kind}-${crypto.randomUUID()}`;
+    const res = await postJson('/postings', { title: `title ${kind}`, content: secrets[kind], status: 'PUBLISHED', ...body }, { cookies: author.cookies });
+    expect(res.status, await res.clone().text()).toBe(201);
+    postingIds[kind] = ((await res.json()) as { data: { id: string } }).data.id;
+  };
+  await create('public', {});
+  await create('members3', { is_membership: true, membership_level: 3, allow_individual_purchase: true, individual_purchase_price: 25 });
+  await create('purchaseOnly', { allow_individual_purchase: true, individual_purchase_price: 15 });
+  await create('draft', { status: 'DRAFT' });
+  await create('scheduled', { publish_start_at: new Date(Date.now() + 86_400_000).toISOString() });
+  await create('archived', { status: 'ARCHIVED' });
+  await create('hidden', { is_public: false });
+  await create('deleted', {});
+  expect((await api(`/postings/${postingIds.deleted}`, { method: 'DELETE', cookies: author.cookies })).status).toBe(200);
+  const [row] = await db.select({ handle: users.handle }).from(users).where(eq(users.id, author.sub));
+  authorHandle = row.handle;
+
+  for (const key of VIEWERS) {
+    if (key === 'anonymous') continue;
+    people[key] = key === 'author' ? author : await createUser(`leak-${key}`);
+  }
+  await db.insert(userFollows).values({ followerId: people.follower.sub, followingId: author.sub });
+  for (const [key, tierId] of [['belowLevel', tier1], ['atLevel', tier3], ['lapsed', tier3]] as const) {
+    await fund(people[key].sub, 100);
+    const res = await api(`/subscription/membership/${tierId}`, { method: 'POST', cookies: people[key].cookies });
+    expect(res.status, await res.clone().text()).toBe(201);
+  }
+  await db.update(subscriptions).set({ status: 'expired', currentPeriodEnd: new Date(Date.now() - 1000), endedAt: new Date() }).where(eq(subscriptions.subscriberId, people.lapsed.sub));
+  for (const kind of KINDS) {
+    await db.insert(postingPurchases).values({ postingId: postingIds[kind], buyerId: people.purchaser.sub, price: 1, transferId: crypto.randomUUID() });
+  }
+  await db.update(users).set({ role: 'admin' }).where(eq(users.id, people.admin.sub));
+});
+
+function assertNoLockedText(body: string, viewer: ViewerKey, shown: Partial<Record<Kind, Cell>>) {
+  for (const kind of KINDS) {
+    if (shown[kind] !== 'full') expect(body.includes(secrets[kind]), `${viewer} must not see ${kind}'s content`).toBe(false);
+  }
+}
+
+type View = { id: string; content: string; access: string; hasAccess: boolean; offer: { unlockPrice: number | null; requiredLevel: number | null; cheapestTier: { level: number } | null } | null };
+
+describe('detail: GET /postings/:id', () => {
+  const cells = KINDS.flatMap((kind) => VIEWERS.map((viewer) => [kind, viewer, expected(kind, viewer)] as const));
+  it.each(cells)('%s seen by %s → %s', async (kind, viewer, cell) => {
+    const res = await api(`/postings/${postingIds[kind]}`, as(viewer));
+    const text = await res.clone().text();
+    if (cell === 'none') {
+      await expectError(res, 404, 'NOT_FOUND');
+    } else {
+      const { status, body } = await readJson<Envelope<View>>(res);
+      expect(status, text).toBe(200);
+      expect(body.data.access).toBe(cell);
+      expect(body.data.content).toBe(cell === 'full' ? secrets[kind] : '');
+      if (cell === 'preview') expect(body.data.offer).not.toBeNull();
+      expect(res.headers.get('cache-control')).toContain('private');
+    }
+    assertNoLockedText(text, viewer, { [kind]: cell });
+  });
+
+  it('a locked members posting offers the level-3 tier and the unlock price', async () => {
+    const { body } = await readJson<Envelope<View>>(await api(`/postings/${postingIds.members3}`, as('belowLevel')));
+    expect(body.data.offer).toMatchObject({ unlockPrice: 25, requiredLevel: 3, cheapestTier: { level: 3 } });
+  });
+});
+
+describe("a user's posts: GET /user/posts/:handle", () => {
+  it.each(VIEWERS)('as %s: only live postings, each at the access the gate gives', async (viewer) => {
+    const res = await api(`/user/posts/${encodeURIComponent(authorHandle)}?limit=50`, as(viewer));
+    const text = await res.clone().text();
+    const { status, body } = await readJson<Envelope<{ posts: View[] }>>(res);
+    expect(status, text).toBe(200);
+    const byId = new Map(body.data.posts.map((p) => [p.id, p]));
+    const shown: Partial<Record<Kind, Cell>> = {};
+    for (const kind of KINDS) {
+      const live = kind === 'public' || kind === 'members3' || kind === 'purchaseOnly';
+      const post = byId.get(postingIds[kind]);
+      if (!live) {
+        expect(post, `${kind} must not be listed for ${viewer}`).toBeUndefined();
+        continue;
+      }
+      const cell = expected(kind, viewer);
+      expect(post?.access, `${kind} for ${viewer}`).toBe(cell);
+      shown[kind] = cell;
+    }
+    assertNoLockedText(text, viewer, shown);
+  });
+});
+
+describe('my list: GET /postings/my/list', () => {
+  it('shows the author every posting but the deleted one, in full', async () => {
+    const { body, text } = await readJson<Envelope<{ postings: View[] }>>(await api('/postings/my/list?limit=50', { cookies: author.cookies }));
+    const ids = body.data.postings.map((p) => p.id);
+    for (const kind of KINDS) expect(ids.includes(postingIds[kind]), kind).toBe(kind !== 'deleted');
+    expect(body.data.postings.every((p) => p.access === 'full')).toBe(true);
+    expect(text).not.toContain(secrets.deleted);
+  });
+
+  it.each(VIEWERS.filter((v) => v !== 'author' && v !== 'anonymous'))("%s's own list holds none of the author's postings", async (viewer) => {
+    const res = await api('/postings/my/list', as(viewer));
+    const text = await res.clone().text();
+    expect(res.status).toBe(200);
+    assertNoLockedText(text, viewer, {});
+    for (const kind of KINDS) expect(text).not.toContain(postingIds[kind]);
+  });
+
+  it('anonymous → 401', async () => {
+    await expectError(await api('/postings/my/list'), 401, 'UNAUTHENTICATED');
+  });
+});
+
+describe('writing postings', () => {
+  it("editing or deleting another user's posting is 404; a fan cannot make paid postings (403)", async () => {
+    const fan = people.stranger;
+    await expectError(await api(`/postings/${postingIds.public}`, { method: 'PATCH', cookies: fan.cookies, body: JSON.stringify({ title: 'mine now' }) }), 404, 'NOT_FOUND');
+    await expectError(await api(`/postings/${postingIds.public}`, { method: 'DELETE', cookies: fan.cookies }), 404, 'NOT_FOUND');
+    await expectError(await postJson('/postings', { title: 't', content: 'c', is_membership: true, membership_level: 2 }, { cookies: fan.cookies }), 403, 'FORBIDDEN');
+    const free = await postJson('/postings', { title: 'fan post', content: 'hello', status: 'PUBLISHED' }, { cookies: fan.cookies });
+    expect(free.status).toBe(201);
+  });
+
+  it('attaching media that is not yours is 404, and bad input is 400', async () => {
+    await expectError(await postJson('/postings', { title: 't', content: 'c', media_ids: [crypto.randomUUID()] }, { cookies: author.cookies }), 404, 'NOT_FOUND');
+    await expectError(await postJson('/postings', { title: '', content: 'c' }, { cookies: author.cookies }), 400, 'VALIDATION_FAILED');
+    await expectError(await postJson('/postings', { title: 't', content: 'c', status: 'LIVE' }, { cookies: author.cookies }), 400, 'VALIDATION_FAILED');
+    await expectError(await postJson('/postings', { title: 't', content: 'c', allow_individual_purchase: true }, { cookies: author.cookies }), 400, 'VALIDATION_FAILED');
+    await expectError(
+      await postJson('/postings', { title: 't', content: 'c', publish_start_at: '2031-01-02T00:00:00Z', publish_end_at: '2031-01-01T00:00:00Z' }, { cookies: author.cookies }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await expectError(await api('/postings/not-a-uuid'), 400, 'VALIDATION_FAILED');
+  });
+
+  it('the author edits a draft into a published posting that others then see', async () => {
+    const created = await postJson('/postings', { title: 'later', content: 'draft text', status: 'DRAFT' }, { cookies: author.cookies });
+    const id = ((await created.json()) as { data: { id: string } }).data.id;
+    await expectError(await api(`/postings/${id}`, as('stranger')), 404, 'NOT_FOUND');
+    const edit = await api(`/postings/${id}`, { method: 'PATCH', cookies: author.cookies, body: JSON.stringify({ status: 'PUBLISHED', content: 'now public' }) });
+    expect(edit.status, await edit.clone().text()).toBe(200);
+    const seen = await readJson<Envelope<View>>(await api(`/postings/${id}`, as('stranger')));
+    expect(seen.body.data).toMatchObject({ content: 'now public', access: 'full' });
+  });
+});
