@@ -102,3 +102,20 @@ export async function createUser(tag = 'user'): Promise<TestUser> {
   const { cookies } = await signIn(email);
   return { email, password: PASSWORD, sub, nickname, cookies };
 }
+
+/**
+ * An access token for a user created directly in the database (no Cognito sign-up), signed with
+ * cognito-local's key so the Worker verifies it exactly like a real one. For tests that need many users.
+ */
+export async function tokenFor(userId: string): Promise<string> {
+  const { SignJWT, importJWK } = await import('jose');
+  const key = await importJWK(JSON.parse(env.TEST_COGNITO_PRIVATE_JWK) as Parameters<typeof importJWK>[0], 'RS256');
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ token_use: 'access', client_id: env.COGNITO_CLIENT_ID, username: userId })
+    .setProtectedHeader({ alg: 'RS256', kid: 'CognitoLocal' })
+    .setSubject(userId)
+    .setIssuer(env.COGNITO_ISSUER)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 3600)
+    .sign(key);
+}

@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import { authOptional, authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { creators } from '../../db/schema/index.ts';
+import { like, unlike, unlockPosting } from '../../domain/engagement.ts';
 import { authorPostingsPage, createPosting, deletePosting, getPostingView, updatePosting, type PostingInput } from '../../domain/postings.ts';
 import { decodeCursor } from '../../lib/cursor.ts';
 import { ok } from '../../lib/envelope.ts';
@@ -136,6 +137,64 @@ postingsRoutes.openapi(
     const view = await getPostingView(db, c.get('viewer')?.id ?? null, c.req.valid('param').id, clock.now(), c.get('env').API_BASE_URL);
     c.header('Cache-Control', 'private, no-store');
     return ok(c, view);
+  },
+);
+
+postingsRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/{id}/purchase',
+    tags: ['postings'],
+    summary: 'Unlock a posting with KNG (idempotent; once per buyer)',
+    middleware: [authRequired],
+    request: { params: IdParam, headers: z.object({ 'idempotency-key': z.string().min(8).max(100).regex(/^[\w:.-]+$/).optional() }) },
+    responses: {
+      201: jsonContent(envelope(z.object({ postingId: z.string(), price: z.number(), charged: z.number(), purchasedAt: z.string() })), 'Unlocked'),
+      ...errorResponses(400, 401, 402, 404, 409),
+    },
+  }),
+  async (c) => {
+    const { db, clock } = c.get('services');
+    const { purchase, charged } = await unlockPosting(db, {
+      buyerId: viewerId(c),
+      postingId: c.req.valid('param').id,
+      clientKey: c.req.valid('header')['idempotency-key'] ?? crypto.randomUUID(),
+      now: clock.now(),
+      feeBps: c.get('env').PLATFORM_FEE_BPS,
+    });
+    return ok(c, { postingId: purchase.postingId, price: purchase.price, charged, purchasedAt: purchase.createdAt.toISOString() }, { status: 201, message: '포스팅을 구매했습니다.' });
+  },
+);
+
+postingsRoutes.openapi(
+  createRoute({
+    method: 'post',
+    path: '/{id}/like',
+    tags: ['postings'],
+    summary: 'Like a posting you can see (idempotent)',
+    middleware: [authRequired],
+    request: { params: IdParam },
+    responses: { 201: jsonContent(envelope(z.object({ liked: z.boolean(), likeCount: z.number() })), 'Liked'), ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => {
+    const { db, clock } = c.get('services');
+    return ok(c, await like(db, viewerId(c), c.req.valid('param').id, clock.now()), { status: 201, message: '좋아요를 눌렀습니다.' });
+  },
+);
+
+postingsRoutes.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/{id}/like',
+    tags: ['postings'],
+    summary: 'Remove your like (idempotent)',
+    middleware: [authRequired],
+    request: { params: IdParam },
+    responses: { 200: jsonContent(envelope(z.object({ liked: z.boolean(), likeCount: z.number() })), 'Unliked'), ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => {
+    const { db, clock } = c.get('services');
+    return ok(c, await unlike(db, viewerId(c), c.req.valid('param').id, clock.now()), { message: '좋아요를 취소했습니다.' });
   },
 );
 

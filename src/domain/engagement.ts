@@ -1,0 +1,93 @@
+// Unlocking a posting with KNG, and likes. Both act only on what the gate lets the viewer see.
+import { and, eq, sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { Database } from '../db/client.ts';
+import { postingLikes, postingPurchases, postings, type Posting } from '../db/schema/index.ts';
+import { ApiError } from '../lib/errors.ts';
+import { decide, loadGateFacts, type Decision } from './gate.ts';
+import { isDuplicateKey } from './identity.ts';
+import { postTransfers } from './ledger.ts';
+import { paymentLegs } from './subscriptions.ts';
+import { ensureWallet, kngWallet } from './wallets.ts';
+
+/** The posting and the gate's decision for this viewer; invisible → 404. */
+export async function gateFor(db: Database, viewerId: string | null, postingId: string, now: Date): Promise<{ posting: Posting; decision: Extract<Decision, { visible: true }> }> {
+  const [posting] = await db.select().from(postings).where(eq(postings.id, postingId));
+  if (!posting) throw new ApiError('NOT_FOUND', '포스팅을 찾을 수 없습니다.');
+  const { viewer, facts } = await loadGateFacts(db, viewerId, [posting], now);
+  const decision = decide(viewer, posting, facts, now);
+  if (!decision.visible) throw new ApiError('NOT_FOUND', '포스팅을 찾을 수 없습니다.');
+  return { posting, decision };
+}
+
+async function walletOf(db: Database, userId: string): Promise<string> {
+  await ensureWallet(db, userId);
+  return (await kngWallet(db, userId))?.id as string;
+}
+
+/**
+ * Buys a posting with KNG: the creator gets the price minus the platform fee. Idempotent by the client's
+ * key, and once per buyer and posting (a database key): buying again answers with the first purchase.
+ */
+export async function unlockPosting(db: Database, input: { buyerId: string; postingId: string; clientKey: string; now: Date; feeBps: number }) {
+  const { posting, decision } = await gateFor(db, input.buyerId, input.postingId, input.now);
+  const existing = async () =>
+    (await db.select().from(postingPurchases).where(and(eq(postingPurchases.postingId, posting.id), eq(postingPurchases.buyerId, input.buyerId))))[0];
+  const before = await existing();
+  if (before) return { purchase: before, charged: 0, replayed: true };
+  if (decision.access === 'full') {
+    // Nothing to buy: the viewer already has it (author, admin, free, or through a membership).
+    throw new ApiError('NOT_FOR_SALE', '이미 전체 내용을 볼 수 있는 포스팅입니다.');
+  }
+  if (!posting.allowIndividualPurchase || !posting.individualPurchasePrice) throw new ApiError('NOT_FOR_SALE', '개별 구매할 수 없는 포스팅입니다.');
+  const price = posting.individualPurchasePrice;
+  const key = `unlock:${input.buyerId}:${input.clientKey}`;
+  const legs = paymentLegs(key, await walletOf(db, input.buyerId), await walletOf(db, posting.authorId), price, input.feeBps, { type: 'posting', id: posting.id }).map((leg) =>
+    leg.reason === 'subscription' ? { ...leg, reason: 'posting_unlock' as const } : leg,
+  );
+  try {
+    await postTransfers(db, legs, async (tx, posted) => {
+      await tx.insert(postingPurchases).values({ id: uuidv7(), postingId: posting.id, buyerId: input.buyerId, price, transferId: posted[0].id });
+    });
+  } catch (err) {
+    // A concurrent purchase of the same posting with another key won: the loser's transfers rolled back.
+    if (!isDuplicateKey(err)) throw err;
+  }
+  const after = await existing();
+  if (!after) throw new Error('purchase not recorded');
+  return { purchase: after, charged: price, replayed: false };
+}
+
+/** Like: idempotent, counted exactly (the counter moves only when the like row really changes). */
+export async function like(db: Database, userId: string, postingId: string, now: Date): Promise<{ liked: true; likeCount: number }> {
+  await gateFor(db, userId, postingId, now);
+  await db.transaction(async (tx) => {
+    try {
+      await tx.insert(postingLikes).values({ postingId, userId });
+    } catch (err) {
+      if (isDuplicateKey(err)) return;
+      throw err;
+    }
+    await tx.update(postings).set({ likeCount: sql`${postings.likeCount} + 1` }).where(eq(postings.id, postingId));
+  }).catch((err: unknown) => {
+    // The duplicate makes MySQL abort the statement, not the transaction; a racing twin may also surface here.
+    if (!isDuplicateKey(err)) throw err;
+  });
+  return { liked: true, likeCount: await likeCount(db, postingId) };
+}
+
+export async function unlike(db: Database, userId: string, postingId: string, now: Date): Promise<{ liked: false; likeCount: number }> {
+  await gateFor(db, userId, postingId, now);
+  await db.transaction(async (tx) => {
+    const removed = await tx.delete(postingLikes).where(and(eq(postingLikes.postingId, postingId), eq(postingLikes.userId, userId)));
+    if (removed.rowsAffected === 1) {
+      await tx.update(postings).set({ likeCount: sql`${postings.likeCount} - 1` }).where(and(eq(postings.id, postingId), sql`${postings.likeCount} > 0`));
+    }
+  });
+  return { liked: false, likeCount: await likeCount(db, postingId) };
+}
+
+async function likeCount(db: Database, postingId: string): Promise<number> {
+  const [row] = await db.select({ n: postings.likeCount }).from(postings).where(eq(postings.id, postingId));
+  return row?.n ?? 0;
+}
