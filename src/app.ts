@@ -10,6 +10,7 @@ import { bodyGuard } from './middleware/body.ts';
 import { corsMiddleware } from './middleware/cors.ts';
 import { init } from './middleware/init.ts';
 import { auth } from './routes/auth/index.ts';
+import { commentRoutes } from './routes/comments/index.ts';
 import { followRoutes } from './routes/follow/index.ts';
 import { health } from './routes/health/index.ts';
 import { membership } from './routes/membership/index.ts';
@@ -44,6 +45,7 @@ export function createApp() {
   app.route('/subscription', subscription);
   app.route('/postings', postingsRoutes);
   app.route('/follow', followRoutes);
+  app.route('/comments', commentRoutes);
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

@@ -32,6 +32,7 @@ let authorHandle: string;
 const people = {} as Record<Exclude<ViewerKey, 'anonymous'>, TestUser>;
 const postingIds = {} as Record<Kind, string>;
 const secrets = {} as Record<Kind, string>;
+const commentSecrets = {} as Record<Kind, string>;
 
 const as = (viewer: ViewerKey) => (viewer === 'anonymous' ? {} : { cookies: people[viewer as Exclude<ViewerKey, 'anonymous'>].cookies });
 
@@ -58,6 +59,11 @@ beforeAll(async () => {
   await create('archived', { status: 'ARCHIVED' });
   await create('hidden', { is_public: false });
   await create('deleted', {});
+  for (const kind of KINDS) {
+    commentSecrets[kind] = `COMMENT-${kind}-${crypto.randomUUID()}`;
+    const res = await postJson('/comments', { posting_id: postingIds[kind], content: commentSecrets[kind] }, { cookies: author.cookies });
+    expect(res.status, await res.clone().text()).toBe(201);
+  }
   expect((await api(`/postings/${postingIds.deleted}`, { method: 'DELETE', cookies: author.cookies })).status).toBe(200);
   const [row] = await db.select({ handle: users.handle }).from(users).where(eq(users.id, author.sub));
   authorHandle = row.handle;
@@ -81,7 +87,10 @@ beforeAll(async () => {
 
 function assertNoLockedText(body: string, viewer: ViewerKey, shown: Partial<Record<Kind, Cell>>) {
   for (const kind of KINDS) {
-    if (shown[kind] !== 'full') expect(body.includes(secrets[kind]), `${viewer} must not see ${kind}'s content`).toBe(false);
+    if (shown[kind] !== 'full') {
+      expect(body.includes(secrets[kind]), `${viewer} must not see ${kind}'s content`).toBe(false);
+      expect(body.includes(commentSecrets[kind]), `${viewer} must not see ${kind}'s comments`).toBe(false);
+    }
   }
 }
 
@@ -108,6 +117,26 @@ describe('detail: GET /postings/:id', () => {
   it('a locked members posting offers the level-3 tier and the unlock price', async () => {
     const { body } = await readJson<Envelope<View>>(await api(`/postings/${postingIds.members3}`, as('belowLevel')));
     expect(body.data.offer).toMatchObject({ unlockPrice: 25, requiredLevel: 3, cheapestTier: { level: 3 } });
+  });
+});
+
+describe('comments: GET /comments/posting/:id and POST /comments', () => {
+  const cells = KINDS.flatMap((kind) => VIEWERS.map((viewer) => [kind, viewer, expected(kind, viewer)] as const));
+  it.each(cells)('%s by %s (%s)', async (kind, viewer, cell) => {
+    const list = await api(`/comments/posting/${postingIds[kind]}`, as(viewer));
+    const text = await list.clone().text();
+    if (cell === 'none') await expectError(list, 404, 'NOT_FOUND');
+    else if (cell === 'preview') await expectError(list, 403, 'CONTENT_LOCKED');
+    else {
+      expect(list.status, text).toBe(200);
+      expect(text).toContain(commentSecrets[kind]);
+    }
+    assertNoLockedText(text, viewer, { [kind]: cell });
+    const write = await postJson('/comments', { posting_id: postingIds[kind], content: `from ${viewer}` }, as(viewer));
+    if (viewer === 'anonymous') await expectError(write, 401, 'UNAUTHENTICATED');
+    else if (cell === 'none') await expectError(write, 404, 'NOT_FOUND');
+    else if (cell === 'preview') await expectError(write, 403, 'CONTENT_LOCKED');
+    else expect(write.status, await write.clone().text()).toBe(201);
   });
 });
 
