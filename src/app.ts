@@ -15,6 +15,7 @@ import { followRoutes } from './routes/follow/index.ts';
 import { health } from './routes/health/index.ts';
 import { membership } from './routes/membership/index.ts';
 import { postingsRoutes } from './routes/postings/index.ts';
+import { reportRoutes } from './routes/reports/index.ts';
 import { root } from './routes/root/index.ts';
 import { subscription } from './routes/subscription/index.ts';
 import { user } from './routes/user/index.ts';
@@ -46,6 +47,7 @@ export function createApp() {
   app.route('/postings', postingsRoutes);
   app.route('/follow', followRoutes);
   app.route('/comments', commentRoutes);
+  app.route('/reports', reportRoutes);
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

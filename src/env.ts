@@ -55,6 +55,9 @@ export const envSchema = z.object({
   /** Days after a charge within which its creator may refund it (admins always may). */
   REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(7),
 
+  /** Key for hashing anonymous viewers' addresses in view counts (set a random secret in production). */
+  VIEWER_HASH_SECRET: z.string().min(8).default('crefans-local-view-key'),
+
   WALLET_QUEUE: queueBinding,
   RL_AUTH_IP: rateLimitBinding,
   RL_AUTH_EMAIL: rateLimitBinding,

@@ -267,40 +267,61 @@ export function liveNow(now: Date) {
   );
 }
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-  hasMore: boolean;
+export interface ListQuery {
+  viewerId: string | null;
+  /** Only this author's postings. */
+  authorId?: string;
+  /** The author's own list: every non-deleted posting (drafts included), newest written first. */
+  own?: boolean;
+  isMembership?: boolean;
+  search?: string;
+  /** Offset pages for the web client (`page`/`limit`); without it, keyset pages (`cursor`). */
+  page?: number;
+  after?: Keyset | null;
+  limit: number;
+  now: Date;
+  apiBase: string;
 }
 
-/**
- * A keyset page of an author's postings, through the gate: live ones by (published_at, id) for everyone's
- * view, or — `includeUnpublished`, the author's own list — every non-deleted one by (created_at, id).
- */
-export async function authorPostingsPage(
-  db: Database,
-  viewerId: string | null,
-  authorId: string,
-  after: Keyset | null,
-  limit: number,
-  now: Date,
-  apiBase: string,
-  includeUnpublished = false,
-): Promise<Page<PostingView>> {
-  const own = includeUnpublished && viewerId === authorId;
-  const base = own ? and(eq(postings.authorId, authorId), isNull(postings.deletedAt)) : and(eq(postings.authorId, authorId), liveNow(now));
+export interface ListResult {
+  postings: PostingView[];
+  limit: number;
+  nextCursor: string | null;
+  hasMore: boolean;
+  page?: number;
+  total?: number;
+  totalPages?: number;
+}
+
+/** Lists postings through the gate, by keyset cursor or by page; a fixed number of queries either way. */
+export async function listPostings(db: Database, q: ListQuery): Promise<ListResult> {
+  const own = Boolean(q.own && q.viewerId && q.authorId === q.viewerId);
+  const conditions = [own ? isNull(postings.deletedAt) : liveNow(q.now)];
+  if (q.authorId) conditions.push(eq(postings.authorId, q.authorId));
+  if (q.isMembership !== undefined) conditions.push(eq(postings.isMembership, q.isMembership));
+  if (q.search) conditions.push(sql`${postings.title} like ${`%${q.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`}`);
+  const where = and(...conditions);
   const sortCol = own ? postings.createdAt : postings.publishedAt;
-  const keyset = after ? or(lt(sortCol, after.at), and(eq(sortCol, after.at), lt(postings.id, after.id))) : undefined;
+  if (q.page !== undefined) {
+    const [rows, [{ total }]] = await Promise.all([
+      db.select().from(postings).where(where).orderBy(desc(sortCol), desc(postings.id)).limit(q.limit).offset((q.page - 1) * q.limit),
+      db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(postings).where(where),
+    ]);
+    const totalPages = Math.max(1, Math.ceil(total / q.limit));
+    const items = await viewPostings(db, q.viewerId, rows, q.now, q.apiBase);
+    return { postings: items, page: q.page, limit: q.limit, total, totalPages, hasMore: q.page < totalPages, nextCursor: null };
+  }
+  const keyset = q.after ? or(lt(sortCol, q.after.at), and(eq(sortCol, q.after.at), lt(postings.id, q.after.id))) : undefined;
   const rows = await db
     .select()
     .from(postings)
-    .where(keyset ? and(base, keyset) : base)
+    .where(keyset ? and(where, keyset) : where)
     .orderBy(desc(sortCol), desc(postings.id))
-    .limit(limit + 1);
-  const pageRows = rows.slice(0, limit);
-  const items = await viewPostings(db, viewerId, pageRows, now, apiBase);
+    .limit(q.limit + 1);
+  const pageRows = rows.slice(0, q.limit);
+  const items = await viewPostings(db, q.viewerId, pageRows, q.now, q.apiBase);
   const last = pageRows[pageRows.length - 1];
   const lastAt = last ? (own ? last.createdAt : last.publishedAt) : null;
-  const hasMore = rows.length > limit;
-  return { items, hasMore, nextCursor: hasMore && last && lastAt ? encodeCursor({ at: lastAt, id: last.id }) : null };
+  const hasMore = rows.length > q.limit;
+  return { postings: items, limit: q.limit, hasMore, nextCursor: hasMore && last && lastAt ? encodeCursor({ at: lastAt, id: last.id }) : null };
 }

@@ -6,8 +6,10 @@ import { authOptional, authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { creators } from '../../db/schema/index.ts';
 import { like, unlike, unlockPosting } from '../../domain/engagement.ts';
-import { authorPostingsPage, createPosting, deletePosting, getPostingView, updatePosting, type PostingInput } from '../../domain/postings.ts';
+import { createPosting, deletePosting, getPostingView, listPostings, updatePosting, type PostingInput } from '../../domain/postings.ts';
+import { recordView, viewerKey } from '../../domain/views.ts';
 import { decodeCursor } from '../../lib/cursor.ts';
+import { clientIp } from '../../lib/rate-limit.ts';
 import { ok } from '../../lib/envelope.ts';
 import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
 
@@ -103,22 +105,75 @@ postingsRoutes.openapi(
   },
 );
 
+const ListQuery = z.object({
+  cursor: z.string().max(200).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+const ListSchema = envelope(
+  z.object({
+    postings: z.array(PostingSchema),
+    limit: z.number(),
+    nextCursor: z.string().nullable(),
+    hasMore: z.boolean(),
+    page: z.number().optional(),
+    total: z.number().optional(),
+    totalPages: z.number().optional(),
+  }),
+);
+
+postingsRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/',
+    tags: ['postings'],
+    summary: 'Live postings, newest first, as the viewer may see them (cursor, or page/limit)',
+    middleware: [authOptional],
+    request: {
+      query: ListQuery.extend({
+        user_sub: z.string().min(1).max(36).optional(),
+        is_membership: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+        search: z.string().trim().min(1).max(100).optional(),
+      }),
+    },
+    responses: { 200: jsonContent(ListSchema, 'A page'), ...errorResponses(400) },
+  }),
+  async (c) => {
+    const q = c.req.valid('query');
+    const { db, clock } = c.get('services');
+    c.header('Cache-Control', 'private, no-store');
+    return ok(
+      c,
+      await listPostings(db, {
+        viewerId: c.get('viewer')?.id ?? null,
+        authorId: q.user_sub,
+        isMembership: q.is_membership,
+        search: q.search,
+        page: q.page,
+        after: decodeCursor(q.cursor),
+        limit: q.limit,
+        now: clock.now(),
+        apiBase: c.get('env').API_BASE_URL,
+      }),
+    );
+  },
+);
+
 postingsRoutes.openapi(
   createRoute({
     method: 'get',
     path: '/my/list',
     tags: ['postings'],
-    summary: 'My postings, drafts included, newest first (keyset cursor)',
+    summary: 'My postings, drafts included, newest first (cursor, or page/limit)',
     middleware: [authRequired],
-    request: { query: z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }) },
-    responses: { 200: jsonContent(envelope(z.object({ postings: z.array(PostingSchema), nextCursor: z.string().nullable(), hasMore: z.boolean() })), 'Mine'), ...errorResponses(400, 401) },
+    request: { query: ListQuery },
+    responses: { 200: jsonContent(ListSchema, 'Mine'), ...errorResponses(400, 401) },
   }),
   async (c) => {
     const me = viewerId(c);
-    const { cursor, limit } = c.req.valid('query');
+    const { cursor, page, limit } = c.req.valid('query');
     const { db, clock } = c.get('services');
-    const page = await authorPostingsPage(db, me, me, decodeCursor(cursor), limit, clock.now(), c.get('env').API_BASE_URL, true);
-    return ok(c, { postings: page.items, nextCursor: page.nextCursor, hasMore: page.hasMore });
+    return ok(c, await listPostings(db, { viewerId: me, authorId: me, own: true, page, after: decodeCursor(cursor), limit, now: clock.now(), apiBase: c.get('env').API_BASE_URL }));
   },
 );
 
@@ -134,7 +189,18 @@ postingsRoutes.openapi(
   }),
   async (c) => {
     const { db, clock } = c.get('services');
-    const view = await getPostingView(db, c.get('viewer')?.id ?? null, c.req.valid('param').id, clock.now(), c.get('env').API_BASE_URL);
+    const viewer = c.get('viewer')?.id ?? null;
+    const now = clock.now();
+    const view = await getPostingView(db, viewer, c.req.valid('param').id, now, c.get('env').API_BASE_URL);
+    if (viewer !== view.userSub) {
+      // Counted after the response is sent; a failure is logged, never shown to the reader.
+      const { logger } = c.get('services');
+      c.executionCtx.waitUntil(
+        viewerKey(viewer, clientIp(c), c.get('env').VIEWER_HASH_SECRET)
+          .then((key) => recordView(db, view.id, key, now))
+          .catch((err: unknown) => logger.warn('view not counted', { postingId: view.id, error: err })),
+      );
+    }
     c.header('Cache-Control', 'private, no-store');
     return ok(c, view);
   },

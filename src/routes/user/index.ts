@@ -7,7 +7,7 @@ import { authOptional, authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { creatorCategories, creators, users } from '../../db/schema/index.ts';
 import { isDuplicateKey, isNicknameTaken, nicknameProblem } from '../../domain/identity.ts';
-import { authorPostingsPage } from '../../domain/postings.ts';
+import { listPostings } from '../../domain/postings.ts';
 import { getProfile } from '../../domain/profiles.ts';
 import { decodeCursor } from '../../lib/cursor.ts';
 import { ok } from '../../lib/envelope.ts';
@@ -67,9 +67,9 @@ user.openapi(
     if (!owner) throw new ApiError('NOT_FOUND', '사용자를 찾을 수 없습니다.');
     const { cursor, limit } = c.req.valid('query');
     // The public page: only live postings, even for their author (drafts are in /postings/my/list).
-    const page = await authorPostingsPage(db, c.get('viewer')?.id ?? null, owner.id, decodeCursor(cursor), limit, clock.now(), c.get('env').API_BASE_URL);
+    const page = await listPostings(db, { viewerId: c.get('viewer')?.id ?? null, authorId: owner.id, after: decodeCursor(cursor), limit, now: clock.now(), apiBase: c.get('env').API_BASE_URL });
     c.header('Cache-Control', 'private, no-store');
-    return ok(c, { posts: page.items, nextCursor: page.nextCursor, hasMore: page.hasMore });
+    return ok(c, { posts: page.postings, nextCursor: page.nextCursor, hasMore: page.hasMore });
   },
 );
 
