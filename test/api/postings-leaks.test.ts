@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CREATOR_CATEGORIES } from '../../src/db/reference-data.ts';
-import { postingPurchases, subscriptions, userFollows, users } from '../../src/db/schema/index.ts';
+import { medias, postingPurchases, subscriptions, userFollows, users } from '../../src/db/schema/index.ts';
 import { api, createUser, postJson, type TestUser } from './auth-helpers.ts';
 import { db, fund } from './economy-helpers.ts';
 import { expectError, readJson, type Envelope } from './helpers.ts';
@@ -33,6 +33,8 @@ const people = {} as Record<Exclude<ViewerKey, 'anonymous'>, TestUser>;
 const postingIds = {} as Record<Kind, string>;
 const secrets = {} as Record<Kind, string>;
 const commentSecrets = {} as Record<Kind, string>;
+const freeMedia = {} as Record<Kind, string>;
+const lockedMedia = {} as Record<Kind, string>;
 
 const as = (viewer: ViewerKey) => (viewer === 'anonymous' ? {} : { cookies: people[viewer as Exclude<ViewerKey, 'anonymous'>].cookies });
 
@@ -47,7 +49,17 @@ beforeAll(async () => {
   const tier3 = await tier(3, 30);
   const create = async (kind: Kind, body: Record<string, unknown>) => {
     secrets[kind] = `SECRET-${kind}-${crypto.randomUUID()}`;
-    const res = await postJson('/postings', { title: `title ${kind}`, content: secrets[kind], status: 'PUBLISHED', ...body }, { cookies: author.cookies });
+    const [free, locked] = [crypto.randomUUID(), crypto.randomUUID()];
+    freeMedia[kind] = free;
+    lockedMedia[kind] = locked;
+    for (const id of [free, locked]) {
+      await db.insert(medias).values({ id, ownerId: author.sub, type: 'image', originalName: `${id}.jpg`, mimeType: 'image/jpeg', fileSize: 1, storageKey: `test/${id}`, status: 'ready' });
+    }
+    const res = await postJson(
+      '/postings',
+      { title: `title ${kind}`, content: secrets[kind], status: 'PUBLISHED', media_ids: [free, locked], free_preview_media_ids: [free], ...body },
+      { cookies: author.cookies },
+    );
     expect(res.status, await res.clone().text()).toBe(201);
     postingIds[kind] = ((await res.json()) as { data: { id: string } }).data.id;
   };
@@ -90,11 +102,13 @@ function assertNoLockedText(body: string, viewer: ViewerKey, shown: Partial<Reco
     if (shown[kind] !== 'full') {
       expect(body.includes(secrets[kind]), `${viewer} must not see ${kind}'s content`).toBe(false);
       expect(body.includes(commentSecrets[kind]), `${viewer} must not see ${kind}'s comments`).toBe(false);
+      expect(body.includes(lockedMedia[kind]), `${viewer} must not see ${kind}'s locked media`).toBe(false);
     }
+    if (shown[kind] === undefined) expect(body.includes(freeMedia[kind]), `${viewer} must not see ${kind}'s media at all`).toBe(false);
   }
 }
 
-type View = { id: string; content: string; access: string; hasAccess: boolean; offer: { unlockPrice: number | null; requiredLevel: number | null; cheapestTier: { level: number } | null } | null };
+type View = { id: string; content: string; access: string; medias: Array<{ id: string; mediaUrl: string }>; hasAccess: boolean; offer: { unlockPrice: number | null; requiredLevel: number | null; cheapestTier: { level: number } | null } | null };
 
 describe('detail: GET /postings/:id', () => {
   const cells = KINDS.flatMap((kind) => VIEWERS.map((viewer) => [kind, viewer, expected(kind, viewer)] as const));
@@ -108,6 +122,8 @@ describe('detail: GET /postings/:id', () => {
       expect(status, text).toBe(200);
       expect(body.data.access).toBe(cell);
       expect(body.data.content).toBe(cell === 'full' ? secrets[kind] : '');
+      const mediaIds = body.data.medias.map((m) => m.id);
+      expect(mediaIds).toEqual(cell === 'full' ? [freeMedia[kind], lockedMedia[kind]] : [freeMedia[kind]]);
       if (cell === 'preview') expect(body.data.offer).not.toBeNull();
       expect(res.headers.get('cache-control')).toContain('private');
     }
@@ -163,6 +179,28 @@ describe("a user's posts: GET /user/posts/:handle", () => {
   });
 });
 
+describe('the posting list: GET /postings', () => {
+  it.each(VIEWERS)('as %s: only live postings, at the access the gate gives, by cursor and by page', async (viewer) => {
+    for (const query of [`user_sub=${author.sub}&limit=50`, `user_sub=${author.sub}&page=1&limit=50`]) {
+      const res = await api(`/postings?${query}`, as(viewer));
+      const text = await res.clone().text();
+      const { body } = await readJson<Envelope<{ postings: View[] }>>(res);
+      const shown: Partial<Record<Kind, Cell>> = {};
+      for (const kind of KINDS) {
+        const post = body.data.postings.find((p) => p.id === postingIds[kind]);
+        const live = kind === 'public' || kind === 'members3' || kind === 'purchaseOnly';
+        if (!live) {
+          expect(post, `${kind} listed for ${viewer}`).toBeUndefined();
+          continue;
+        }
+        shown[kind] = expected(kind, viewer);
+        expect(post?.access).toBe(shown[kind]);
+      }
+      assertNoLockedText(text, viewer, shown);
+    }
+  });
+});
+
 describe('my list: GET /postings/my/list', () => {
   it('shows the author every posting but the deleted one, in full', async () => {
     const { body, text } = await readJson<Envelope<{ postings: View[] }>>(await api('/postings/my/list?limit=50', { cookies: author.cookies }));
@@ -197,6 +235,8 @@ describe('writing postings', () => {
 
   it('attaching media that is not yours is 404, and bad input is 400', async () => {
     await expectError(await postJson('/postings', { title: 't', content: 'c', media_ids: [crypto.randomUUID()] }, { cookies: author.cookies }), 404, 'NOT_FOUND');
+    // Someone else's real media.
+    await expectError(await postJson('/postings', { title: 't', content: 'c', media_ids: [lockedMedia.public] }, { cookies: people.stranger.cookies }), 404, 'NOT_FOUND');
     await expectError(await postJson('/postings', { title: '', content: 'c' }, { cookies: author.cookies }), 400, 'VALIDATION_FAILED');
     await expectError(await postJson('/postings', { title: 't', content: 'c', status: 'LIVE' }, { cookies: author.cookies }), 400, 'VALIDATION_FAILED');
     await expectError(await postJson('/postings', { title: 't', content: 'c', allow_individual_purchase: true }, { cookies: author.cookies }), 400, 'VALIDATION_FAILED');
