@@ -1,10 +1,11 @@
 // Comments follow the gate: only a viewer with full access to a posting reads or writes its comments
 // (invisible → 404, preview only → 403 CONTENT_LOCKED). Replies are one level deep; a deleted comment stays
 // as a placeholder while it has replies; counts move only with real state changes.
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
 import { commentLikes, comments, postings, users, type Comment } from '../db/schema/index.ts';
+import { encodeCursor, type Keyset } from '../lib/cursor.ts';
 import { ApiError } from '../lib/errors.ts';
 import { gateFor } from './engagement.ts';
 import { isDuplicateKey } from './identity.ts';
@@ -104,10 +105,24 @@ function rowView(c: Comment) {
   };
 }
 
-/** A posting's comments: top level newest first, replies oldest first — four queries for any number. */
-export async function listComments(db: Database, viewerId: string | null, postingId: string, now: Date) {
+/**
+ * A page of a posting's comments: top level newest first (keyset cursor), each with all its replies oldest
+ * first — a fixed number of queries for any page size.
+ */
+export async function listComments(db: Database, viewerId: string | null, postingId: string, now: Date, after: Keyset | null = null, limit = 50) {
   await fullAccess(db, viewerId, postingId, now);
-  const rows = await db.select().from(comments).where(eq(comments.postingId, postingId)).orderBy(desc(comments.createdAt), desc(comments.id)).limit(1000);
+  const keyset = after ? or(lt(comments.createdAt, after.at), and(eq(comments.createdAt, after.at), lt(comments.id, after.id))) : undefined;
+  const topRows = await db
+    .select()
+    .from(comments)
+    .where(and(eq(comments.postingId, postingId), isNull(comments.parentId), keyset))
+    .orderBy(desc(comments.createdAt), desc(comments.id))
+    .limit(limit + 1);
+  const hasMore = topRows.length > limit;
+  const tops = topRows.slice(0, limit);
+  const lastTop = tops[tops.length - 1];
+  const replyRows = tops.length ? await db.select().from(comments).where(and(eq(comments.postingId, postingId), inArray(comments.parentId, tops.map((t) => t.id)))) : [];
+  const rows = [...tops, ...replyRows];
   const peopleIds = [...new Set(rows.flatMap((r) => [r.authorId, r.taggedUserId]).filter((x): x is string => Boolean(x)))];
   const ids = rows.map((r) => r.id);
   const [people, liked] = await Promise.all([
@@ -124,9 +139,9 @@ export async function listComments(db: Database, viewerId: string | null, postin
     isLiked: likedIds.has(c.id),
   });
   const replies = rows.filter((r) => r.parentId !== null && r.deletedAt === null).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
-  return rows
-    .filter((r) => r.parentId === null)
+  const items = tops
     .map((top) => ({ ...view(top), children: replies.filter((r) => r.parentId === top.id).map(view) }))
     .filter((top) => !top.is_deleted || top.children.length > 0);
+  return { items, hasMore, nextCursor: hasMore && lastTop ? encodeCursor({ at: lastTop.createdAt, id: lastTop.id }) : null };
 }
 

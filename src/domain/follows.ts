@@ -1,7 +1,8 @@
 // Follows: who follows whom, both ways, with the page/limit pagination the web client reads.
-import { and, count, desc, eq, inArray } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, lt, or } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { userFollows, users } from '../db/schema/index.ts';
+import { encodeCursor, type Keyset } from '../lib/cursor.ts';
 import { ApiError } from '../lib/errors.ts';
 import { isDuplicateKey } from './identity.ts';
 
@@ -30,25 +31,44 @@ export async function unfollow(db: Database, followerId: string, followingId: st
 
 export interface FollowPage {
   items: Array<{ userId: string; nickname: string; handle: string; avatar: string | null; followedAt: string; isFollowedByRequester: boolean }>;
-  pagination: { page: number; limit: number; totalCount: number; totalPages: number; hasNext: boolean; hasPrev: boolean };
+  pagination: { page: number | null; limit: number; totalCount: number; totalPages: number; hasNext: boolean; hasPrev: boolean };
+  /** Keyset cursor for the next page (also given in page mode, so a client can switch). */
+  nextCursor: string | null;
 }
 
 /** `direction` 'following' lists whom `userId` follows; 'followers' lists who follows `userId`. Three queries. */
-export async function followList(db: Database, userId: string, direction: 'following' | 'followers', page: number, limit: number, requesterId: string | null): Promise<FollowPage> {
+/**
+ * `direction` 'following' lists whom `userId` follows; 'followers' lists who follows `userId`. Pages by
+ * `page` (offset, as the web client asks) or by keyset cursor. Three queries.
+ */
+export async function followList(
+  db: Database,
+  userId: string,
+  direction: 'following' | 'followers',
+  paging: { page?: number; after?: Keyset | null },
+  limit: number,
+  requesterId: string | null,
+): Promise<FollowPage> {
   await assertUser(db, userId);
   const mine = direction === 'following' ? eq(userFollows.followerId, userId) : eq(userFollows.followingId, userId);
   const other = direction === 'following' ? userFollows.followingId : userFollows.followerId;
-  const [rows, [{ total }]] = await Promise.all([
+  const after = paging.after ?? null;
+  const page = after ? null : (paging.page ?? 1);
+  const keyset = after ? or(lt(userFollows.createdAt, after.at), and(eq(userFollows.createdAt, after.at), lt(other, after.id))) : undefined;
+  const [fetched, [{ total }]] = await Promise.all([
     db
       .select({ id: users.id, nickname: users.nickname, handle: users.handle, avatar: users.avatarUrl, followedAt: userFollows.createdAt })
       .from(userFollows)
       .innerJoin(users, eq(users.id, other))
-      .where(mine)
+      .where(and(mine, keyset))
       .orderBy(desc(userFollows.createdAt), desc(other))
-      .limit(limit)
-      .offset((page - 1) * limit),
+      .limit(limit + 1)
+      .offset(page ? (page - 1) * limit : 0),
     db.select({ total: count() }).from(userFollows).where(mine),
   ]);
+  const rows = fetched.slice(0, limit);
+  const more = fetched.length > limit;
+  const last = rows[rows.length - 1];
   const ids = rows.map((r) => r.id);
   const followedBack =
     requesterId && ids.length
@@ -61,6 +81,7 @@ export async function followList(db: Database, userId: string, direction: 'follo
   const totalPages = Math.max(1, Math.ceil(total / limit));
   return {
     items: rows.map((r) => ({ userId: r.id, nickname: r.nickname, handle: r.handle, avatar: r.avatar, followedAt: r.followedAt.toISOString(), isFollowedByRequester: followedBack.has(r.id) })),
-    pagination: { page, limit, totalCount: total, totalPages, hasNext: page < totalPages, hasPrev: page > 1 },
+    pagination: { page, limit, totalCount: total, totalPages, hasNext: more, hasPrev: page ? page > 1 : true },
+    nextCursor: more && last ? encodeCursor({ at: last.followedAt, id: last.id }) : null,
   };
 }

@@ -32,6 +32,11 @@ export function ok<T, S extends ContentfulStatusCode = 200>(
   return c.json(body, (options.status ?? 200) as S);
 }
 
+/** A list whose `data` must stay a bare array for the web client: paging sits beside it, as in the feed. */
+export function okList<T, P>(c: Context, data: T[], pagination: P) {
+  return c.json({ success: true as const, data, pagination }, 200);
+}
+
 export function errorBody(
   status: number,
   code: ErrorCode,

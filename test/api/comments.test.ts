@@ -71,6 +71,24 @@ describe('comments', () => {
     await expectError(await postJson('/comments', { posting_id: p, content: 'x', tagged_user_id: crypto.randomUUID() }, await as(fan)), 404, 'NOT_FOUND');
   });
 
+  it('pages top-level comments by cursor while data stays an array', async () => {
+    const p = await posting();
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) made.push(await comment(fan, p, `c${i}`));
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const res = await api(`/comments/posting/${p}?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const body = (await res.json()) as { data: Listed[]; pagination: { nextCursor: string | null; hasMore: boolean } };
+      expect(Array.isArray(body.data)).toBe(true);
+      seen.push(...body.data.map((c) => c.id));
+      cursor = body.pagination.nextCursor;
+      expect(body.pagination.hasMore).toBe(cursor !== null);
+      if (!cursor) break;
+    }
+    expect(seen).toEqual([...made].reverse());
+  });
+
   it('comment likes are idempotent and exact under concurrency', async () => {
     const p = await posting();
     const id = await comment(fan, p, 'likeable');

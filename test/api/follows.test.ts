@@ -33,6 +33,16 @@ describe('follows', () => {
     const flagged = [...page1.body.data.items, ...page2.body.data.items].concat((await readJson<Envelope<FollowPage>>(await api('/follow/my-followers?page=3&limit=2', await as(star)))).body.data.items);
     expect(flagged.filter((i) => i.isFollowedByRequester).map((i) => i.userId)).toEqual([fans[0]]);
 
+    const byCursor: string[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const res: { body: Envelope<FollowPage & { nextCursor: string | null }> } = await readJson(await api(`/follow/public/user/${star}/followers?limit=2${cursor ? `&cursor=${cursor}` : ''}`));
+      byCursor.push(...res.body.data.items.map((it) => it.userId));
+      cursor = res.body.data.nextCursor;
+      if (!cursor) break;
+    }
+    expect(byCursor).toEqual(all);
+
     const following = await readJson<Envelope<FollowPage>>(await api(`/follow/public/user/${fans[1]}/following`));
     expect(following.body.data.items.map((i) => i.userId)).toEqual([star]);
 

@@ -3,7 +3,8 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { authOptional, authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { createComment, deleteComment, editComment, likeComment, listComments } from '../../domain/comments.ts';
-import { ok } from '../../lib/envelope.ts';
+import { decodeCursor } from '../../lib/cursor.ts';
+import { ok, okList } from '../../lib/envelope.ts';
 import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
 
 export const commentRoutes = new OpenAPIHono<AppEnv>();
@@ -36,13 +37,24 @@ commentRoutes.openapi(
     tags: ['comments'],
     summary: "A posting's comments (newest first, replies nested)",
     middleware: [authOptional],
-    request: { params: z.object({ postingId: z.uuid() }) },
-    responses: { 200: jsonContent(envelope(z.array(Row)), 'Comments'), ...errorResponses(400, 403, 404) },
+    request: {
+      params: z.object({ postingId: z.uuid() }),
+      query: z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(100).default(50) }),
+    },
+    responses: {
+      200: jsonContent(
+        z.object({ success: z.literal(true), data: z.array(Row), pagination: z.object({ nextCursor: z.string().nullable(), hasMore: z.boolean() }) }),
+        'Comments (data stays an array; paging beside it)',
+      ),
+      ...errorResponses(400, 403, 404),
+    },
   }),
   async (c) => {
     const { db, clock } = c.get('services');
+    const { cursor, limit } = c.req.valid('query');
     c.header('Cache-Control', 'private, no-store');
-    return ok(c, await listComments(db, c.get('viewer')?.id ?? null, c.req.valid('param').postingId, clock.now()));
+    const page = await listComments(db, c.get('viewer')?.id ?? null, c.req.valid('param').postingId, clock.now(), decodeCursor(cursor), limit);
+    return okList(c, page.items, { nextCursor: page.nextCursor, hasMore: page.hasMore });
   },
 );
 

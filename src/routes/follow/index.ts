@@ -3,13 +3,18 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { authOptional, authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { follow, followList, unfollow } from '../../domain/follows.ts';
+import { decodeCursor } from '../../lib/cursor.ts';
 import { ok } from '../../lib/envelope.ts';
 import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
 
 export const followRoutes = new OpenAPIHono<AppEnv>();
 
 const UserParam = z.object({ userId: z.string().min(1).max(36) });
-const PageQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1), limit: z.coerce.number().int().min(1).max(100).default(20) });
+const PageQuery = z.object({
+  page: z.coerce.number().int().min(1).max(10_000).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
 const ListSchema = envelope(z.object({ items: z.array(z.record(z.string(), z.unknown())), pagination: z.record(z.string(), z.unknown()) }));
 
 followRoutes.openapi(
@@ -56,9 +61,9 @@ for (const [path, direction] of [
       responses: { 200: jsonContent(ListSchema, 'A page'), ...errorResponses(400, 401) },
     }),
     async (c) => {
-      const { page, limit } = c.req.valid('query');
+      const { page, cursor, limit } = c.req.valid('query');
       const me = viewerId(c);
-      return ok(c, await followList(c.get('services').db, me, direction, page, limit, me));
+      return ok(c, await followList(c.get('services').db, me, direction, { page, after: decodeCursor(cursor) }, limit, me));
     },
   );
 }
@@ -75,8 +80,8 @@ for (const direction of ['following', 'followers'] as const) {
       responses: { 200: jsonContent(ListSchema, 'A page'), ...errorResponses(400, 404) },
     }),
     async (c) => {
-      const { page, limit } = c.req.valid('query');
-      return ok(c, await followList(c.get('services').db, c.req.valid('param').userId, direction, page, limit, c.get('viewer')?.id ?? null));
+      const { page, cursor, limit } = c.req.valid('query');
+      return ok(c, await followList(c.get('services').db, c.req.valid('param').userId, direction, { page, after: decodeCursor(cursor) }, limit, c.get('viewer')?.id ?? null));
     },
   );
 }
