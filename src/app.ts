@@ -13,6 +13,7 @@ import { auth } from './routes/auth/index.ts';
 import { commentRoutes } from './routes/comments/index.ts';
 import { followRoutes } from './routes/follow/index.ts';
 import { health } from './routes/health/index.ts';
+import { mediaRoutes } from './routes/media/index.ts';
 import { membership } from './routes/membership/index.ts';
 import { postingsRoutes } from './routes/postings/index.ts';
 import { reportRoutes } from './routes/reports/index.ts';
@@ -48,6 +49,7 @@ export function createApp() {
   app.route('/follow', followRoutes);
   app.route('/comments', commentRoutes);
   app.route('/reports', reportRoutes);
+  app.route('/media', mediaRoutes);
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

@@ -55,6 +55,15 @@ export const envSchema = z.object({
   /** Days after a charge within which its creator may refund it (admins always may). */
   REFUND_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(7),
 
+  /** Object storage (S3 or R2, S3 API): media are private and served by short-lived presigned GETs. */
+  S3_ENDPOINT: z.url(),
+  S3_BUCKET: z.string().min(1),
+  S3_REGION: z.string().min(1).default('auto'),
+  S3_ACCESS_KEY_ID: z.string().min(1),
+  S3_SECRET_ACCESS_KEY: z.string().min(1),
+  /** Lifetime of a presigned media URL, in seconds. */
+  MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+
   /** Key for hashing anonymous viewers' addresses in view counts (set a random secret in production). */
   VIEWER_HASH_SECRET: z.string().min(8).default('crefans-local-view-key'),
 

@@ -137,6 +137,11 @@ export function workerVars(info: StackInfo, appEnv: 'development' | 'test'): Rec
     COGNITO_CLIENT_ID: info.cognito.clientId,
     COGNITO_ENDPOINT: `${info.cognito.endpoint}/`,
     COGNITO_ISSUER: info.cognito.issuer,
+    S3_ENDPOINT: info.s3.endpoint,
+    S3_BUCKET: info.s3.bucket,
+    S3_REGION: info.s3.region,
+    S3_ACCESS_KEY_ID: info.s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: info.s3.secretAccessKey,
     // Host-only cookies on plain http://127.0.0.1 (wrangler.toml's production Domain does not apply here).
     COOKIE_DOMAIN: '',
     COOKIE_SECURE: 'false',

@@ -156,6 +156,33 @@ describe('comments: GET /comments/posting/:id and POST /comments', () => {
   });
 });
 
+describe('media URLs: GET /media/image/:id', () => {
+  const cells = KINDS.flatMap((kind) => VIEWERS.map((viewer) => [kind, viewer, expected(kind, viewer)] as const));
+  it.each(cells)('%s media for %s (%s)', async (kind, viewer, cell) => {
+    // The owner may always fetch their own files; for everyone else the posting's gate decides.
+    const free = viewer === 'author' ? 302 : cell === 'none' ? 404 : 302;
+    const locked = viewer === 'author' ? 302 : cell === 'full' ? 302 : cell === 'preview' ? 403 : 404;
+    for (const [mediaId, status] of [
+      [freeMedia[kind], free],
+      [lockedMedia[kind], locked],
+    ] as const) {
+      const res = await api(`/media/image/${mediaId}`, { ...as(viewer), redirect: 'manual' });
+      const text = await res.clone().text();
+      expect(res.status, `${mediaId}: ${text}`).toBe(status);
+      if (status === 302) {
+        const location = new URL(res.headers.get('location') ?? '');
+        expect(location.pathname).toBe(`/crefans-media/test/${mediaId}`);
+        expect(location.searchParams.get('X-Amz-Expires')).toBe('300');
+        expect(location.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+        expect(res.headers.get('cache-control')).toBe('private, no-store');
+      } else {
+        expect(res.headers.get('location')).toBeNull();
+        expect(text).not.toContain('X-Amz-Signature');
+      }
+    }
+  });
+});
+
 describe("a user's posts: GET /user/posts/:handle", () => {
   it.each(VIEWERS)('as %s: only live postings, each at the access the gate gives', async (viewer) => {
     const res = await api(`/user/posts/${encodeURIComponent(authorHandle)}?limit=50`, as(viewer));
