@@ -168,6 +168,16 @@ export interface PostingView {
   updatedAt: string;
   medias: Array<{ id: string; type: string; originalName: string; mediaUrl: string; processingStatus: string; isFreePreview: boolean; duration: number | null }>;
   isLiked: boolean;
+  // The FeedPost names the web client reads on profile pages and feeds (same facts, its spelling).
+  isMembershipOnly: boolean;
+  creator: { id: string; handle: string; name: string; avatar: string | null };
+  media: Array<{ id: string; fileName: string; mediaUrl: string; type: string; processingStatus: string; thumbnailUrls: string[] }>;
+  images: Array<{ url: string; isPublic: boolean }>;
+  /** Derived from what the gate let through: shown text and media; the rest is counted as locked. */
+  textLength: number;
+  imageCount: number;
+  videoCount: number;
+  lockedMediaCount: number;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -176,12 +186,15 @@ function serialize(p: Posting, author: Author, decision: Extract<Decision, { vis
   const full = decision.access === 'full';
   // A locked posting shows only its free-preview media; URLs still go through the gate when fetched.
   const shown = mediaRows.filter((m) => full || m.isFreePreview);
+  const content = full ? p.content : '';
+  const urlOf = (m: MediaRow) => `${apiBase}/media/${m.type === 'video' ? 'video' : 'image'}/${m.id}`;
+  const user = { id: author.id, handle: author.handle, name: author.nickname, avatar: author.avatarUrl };
   return {
     id: p.id,
     userSub: p.authorId,
-    user: { id: author.id, handle: author.handle, name: author.nickname, avatar: author.avatarUrl },
+    user,
     title: p.title,
-    content: full ? p.content : '',
+    content,
     status: p.status.toUpperCase(),
     isMembership: p.isMembership,
     isGotMembership: full,
@@ -209,12 +222,20 @@ function serialize(p: Posting, author: Author, decision: Extract<Decision, { vis
       id: m.id,
       type: m.type.toUpperCase(),
       originalName: m.originalName,
-      mediaUrl: `${apiBase}/media/${m.type === 'video' ? 'video' : 'image'}/${m.id}`,
+      mediaUrl: urlOf(m),
       processingStatus: m.status.toUpperCase(),
       isFreePreview: m.isFreePreview,
       duration: m.durationMs === null ? null : m.durationMs / 1000,
     })),
     isLiked: liked,
+    isMembershipOnly: p.isMembership,
+    creator: user,
+    media: shown.map((m) => ({ id: m.id, fileName: m.originalName, mediaUrl: urlOf(m), type: m.type.toUpperCase(), processingStatus: m.status.toUpperCase(), thumbnailUrls: [] })),
+    images: shown.filter((m) => m.type === 'image').map((m) => ({ url: urlOf(m), isPublic: m.isFreePreview })),
+    textLength: content.length,
+    imageCount: shown.filter((m) => m.type === 'image').length,
+    videoCount: shown.filter((m) => m.type === 'video').length,
+    lockedMediaCount: mediaRows.length - shown.length,
   };
 }
 

@@ -108,7 +108,7 @@ function assertNoLockedText(body: string, viewer: ViewerKey, shown: Partial<Reco
   }
 }
 
-type View = { id: string; content: string; access: string; medias: Array<{ id: string; mediaUrl: string }>; hasAccess: boolean; offer: { unlockPrice: number | null; requiredLevel: number | null; cheapestTier: { level: number } | null } | null };
+type View = { id: string; content: string; access: string; medias: Array<{ id: string; mediaUrl: string }>; media: Array<{ id: string }>; hasAccess: boolean; offer: { unlockPrice: number | null; requiredLevel: number | null; cheapestTier: { level: number } | null } | null };
 
 describe('detail: GET /postings/:id', () => {
   const cells = KINDS.flatMap((kind) => VIEWERS.map((viewer) => [kind, viewer, expected(kind, viewer)] as const));
@@ -124,6 +124,15 @@ describe('detail: GET /postings/:id', () => {
       expect(body.data.content).toBe(cell === 'full' ? secrets[kind] : '');
       const mediaIds = body.data.medias.map((m) => m.id);
       expect(mediaIds).toEqual(cell === 'full' ? [freeMedia[kind], lockedMedia[kind]] : [freeMedia[kind]]);
+      // The FeedPost spelling of the same facts.
+      expect(body.data).toMatchObject({
+        isMembershipOnly: kind === 'members3',
+        creator: { id: author.sub },
+        textLength: cell === 'full' ? secrets[kind].length : 0,
+        imageCount: mediaIds.length,
+        lockedMediaCount: 2 - mediaIds.length,
+      });
+      expect(body.data.media.map((m) => m.id)).toEqual(mediaIds);
       if (cell === 'preview') expect(body.data.offer).not.toBeNull();
       expect(res.headers.get('cache-control')).toContain('private');
     }
