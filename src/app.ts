@@ -11,6 +11,7 @@ import { corsMiddleware } from './middleware/cors.ts';
 import { init } from './middleware/init.ts';
 import { auth } from './routes/auth/index.ts';
 import { commentRoutes } from './routes/comments/index.ts';
+import { feedRoutes } from './routes/feed/index.ts';
 import { followRoutes } from './routes/follow/index.ts';
 import { health } from './routes/health/index.ts';
 import { mediaRoutes } from './routes/media/index.ts';
@@ -50,6 +51,7 @@ export function createApp() {
   app.route('/comments', commentRoutes);
   app.route('/reports', reportRoutes);
   app.route('/media', mediaRoutes);
+  app.route('/feed', feedRoutes);
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

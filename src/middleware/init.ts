@@ -15,6 +15,8 @@ export const init = createMiddleware<AppEnv>(async (c, next) => {
   c.set('env', env);
   c.set('services', { db: createDb(env.DATABASE_URL, dbStats), dbStats, logger, clock: systemClock });
   await next();
+  // Outside production, every response says how many database round trips it cost (tests count them).
+  if (env.APP_ENV !== 'production') c.header('X-Db-Round-Trips', String(dbStats.roundTrips));
   logger.info('request', {
     method: c.req.method,
     path: c.req.path,
