@@ -11,6 +11,7 @@ import { corsMiddleware } from './middleware/cors.ts';
 import { init } from './middleware/init.ts';
 import { auth } from './routes/auth/index.ts';
 import { commentRoutes } from './routes/comments/index.ts';
+import { exploreRoutes } from './routes/explore/index.ts';
 import { feedRoutes } from './routes/feed/index.ts';
 import { followRoutes } from './routes/follow/index.ts';
 import { health } from './routes/health/index.ts';
@@ -52,6 +53,7 @@ export function createApp() {
   app.route('/reports', reportRoutes);
   app.route('/media', mediaRoutes);
   app.route('/feed', feedRoutes);
+  app.route('/explore', exploreRoutes);
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',
