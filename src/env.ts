@@ -64,6 +64,9 @@ export const envSchema = z.object({
   /** Lifetime of a presigned media URL, in seconds. */
   MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
 
+  /** Seconds an anonymous public feed or explore page may be served from the edge cache (the staleness bound). */
+  PUBLIC_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+
   /** Key for hashing anonymous viewers' addresses in view counts (set a random secret in production). */
   VIEWER_HASH_SECRET: z.string().min(8).default('crefans-local-view-key'),
 

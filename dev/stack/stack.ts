@@ -145,5 +145,7 @@ export function workerVars(info: StackInfo, appEnv: 'development' | 'test'): Rec
     // Host-only cookies on plain http://127.0.0.1 (wrangler.toml's production Domain does not apply here).
     COOKIE_DOMAIN: '',
     COOKIE_SECURE: 'false',
+    // Short in tests so that the staleness bound can be waited out.
+    PUBLIC_CACHE_TTL_SECONDS: appEnv === 'test' ? '2' : '30',
   };
 }

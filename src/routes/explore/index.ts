@@ -3,10 +3,12 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
 import { activeCategories, exploreCreators } from '../../domain/explore.ts';
 import { decodeCursor } from '../../lib/cursor.ts';
+import { edgeCache } from '../../middleware/edge-cache.ts';
 import { ok } from '../../lib/envelope.ts';
 import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
 
 export const exploreRoutes = new OpenAPIHono<AppEnv>();
+exploreRoutes.use('*', edgeCache);
 
 const PageQuery = z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(50).default(20) });
 const Creators = envelope(z.object({ creators: z.array(z.record(z.string(), z.unknown())), nextCursor: z.string().nullable(), hasMore: z.boolean(), category: z.record(z.string(), z.unknown()).optional() }));

@@ -6,6 +6,7 @@ import { authOptional } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { personalFeed, publicFeed } from '../../domain/feed.ts';
 import { decodeCursor } from '../../lib/cursor.ts';
+import { edgeCache } from '../../middleware/edge-cache.ts';
 import { okList } from '../../lib/envelope.ts';
 import { errorResponses, jsonContent } from '../../lib/openapi.ts';
 
@@ -50,7 +51,7 @@ feedRoutes.openapi(
     path: '/public',
     tags: ['feed'],
     summary: 'Public postings (not membership-only), newest or popular',
-    middleware: [authOptional],
+    middleware: [edgeCache, authOptional],
     request: { query: Query.extend({ sort: z.enum(['recent', 'popular']).default('recent') }) },
     responses: { 200: jsonContent(FeedBody, 'A page of the public feed'), ...errorResponses(400) },
   }),
@@ -58,7 +59,6 @@ feedRoutes.openapi(
     const q = c.req.valid('query');
     const { db, clock } = c.get('services');
     const feed = await publicFeed(db, { viewerId: c.get('viewer')?.id ?? null, filter: 'public', sort: q.sort, page: q.page, after: decodeCursor(q.cursor), limit: q.limit, now: clock.now(), apiBase: c.get('env').API_BASE_URL });
-    c.header('Cache-Control', 'private, no-store');
     return okList(c, feed.posts, { ...feed.pagination, source: feed.source });
   },
 );
