@@ -2,12 +2,12 @@
 // no one gets the discover feed instead of an empty page. Public: live non-membership postings, newest or
 // popular (likes and unique views with time decay). Every page goes through the gate (viewPostings) and costs a
 // fixed number of queries whatever its size.
-import { and, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { postings, subscriptions, userFollows } from '../db/schema/index.ts';
-import { encodeCursor, type Keyset } from '../lib/cursor.ts';
+import type { Keyset } from '../lib/cursor.ts';
 import { grantsAccess } from './gate.ts';
-import { liveNow, viewPostings, type PostingView } from './postings.ts';
+import { listPostings, liveNow, viewPostings, type PostingView } from './postings.ts';
 
 export type FeedFilter = 'all' | 'membership' | 'public';
 
@@ -36,52 +36,24 @@ async function feedAuthors(db: Database, viewerId: string, now: Date): Promise<s
   return [...new Set([...followed, ...subscribed].map((r) => r.id))];
 }
 
-async function page(db: Database, where: ReturnType<typeof and>, q: FeedQuery, source: FeedPage['source']): Promise<FeedPage> {
-  if (q.page !== undefined) {
-    const [rows, [{ total }]] = await Promise.all([
-      db.select().from(postings).where(where).orderBy(desc(postings.publishedAt), desc(postings.id)).limit(q.limit + 1).offset((q.page - 1) * q.limit),
-      db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(postings).where(where),
-    ]);
-    const shown = rows.slice(0, q.limit);
-    const last = shown[shown.length - 1];
-    return {
-      posts: await viewPostings(db, q.viewerId, shown, q.now, q.apiBase),
-      source,
-      pagination: { page: q.page, limit: q.limit, hasMore: rows.length > q.limit, total, nextCursor: rows.length > q.limit && last?.publishedAt ? encodeCursor({ at: last.publishedAt, id: last.id }) : null },
-    };
-  }
-  const keyset = q.after ? or(lt(postings.publishedAt, q.after.at), and(eq(postings.publishedAt, q.after.at), lt(postings.id, q.after.id))) : undefined;
-  const rows = await db
-    .select()
-    .from(postings)
-    .where(keyset ? and(where, keyset) : where)
-    .orderBy(desc(postings.publishedAt), desc(postings.id))
-    .limit(q.limit + 1);
-  const shown = rows.slice(0, q.limit);
-  const last = shown[shown.length - 1];
-  const hasMore = rows.length > q.limit;
-  return {
-    posts: await viewPostings(db, q.viewerId, shown, q.now, q.apiBase),
-    source,
-    pagination: { page: null, limit: q.limit, hasMore, total: null, nextCursor: hasMore && last?.publishedAt ? encodeCursor({ at: last.publishedAt, id: last.id }) : null },
-  };
+/** One page through `listPostings` (the same cursor and page/limit logic as every posting list). */
+async function page(db: Database, q: FeedQuery, scope: { authorIds?: string[]; isMembership?: boolean }, source: FeedPage['source']): Promise<FeedPage> {
+  const r = await listPostings(db, { viewerId: q.viewerId, ...scope, page: q.page, after: q.after, limit: q.limit, now: q.now, apiBase: q.apiBase });
+  return { posts: r.postings, source, pagination: { page: r.page ?? null, limit: r.limit, hasMore: r.hasMore, total: r.total ?? null, nextCursor: r.nextCursor } };
 }
 
-function filtered(filter: FeedFilter) {
-  if (filter === 'membership') return eq(postings.isMembership, true);
-  if (filter === 'public') return eq(postings.isMembership, false);
-  return undefined;
-}
+const membershipFilter = (filter: FeedFilter) => (filter === 'all' ? undefined : filter === 'membership');
 
 export async function personalFeed(db: Database, q: FeedQuery): Promise<FeedPage> {
   const authors = q.viewerId ? await feedAuthors(db, q.viewerId, q.now) : [];
-  if (authors.length === 0) return page(db, and(liveNow(q.now), filtered(q.filter)), q, 'discover');
-  return page(db, and(liveNow(q.now), inArray(postings.authorId, authors), filtered(q.filter)), q, 'personal');
+  const isMembership = membershipFilter(q.filter);
+  if (authors.length === 0) return page(db, q, { isMembership }, 'discover');
+  return page(db, q, { authorIds: authors, isMembership }, 'personal');
 }
 
 export async function publicFeed(db: Database, q: FeedQuery & { sort: 'recent' | 'popular' }): Promise<FeedPage> {
+  if (q.sort === 'recent') return page(db, q, { isMembership: false }, 'public');
   const base = and(liveNow(q.now), eq(postings.isMembership, false));
-  if (q.sort === 'recent') return page(db, base, q, 'public');
   // Popular: (2 × likes + unique views) decayed by age in hours, over the last 30 days; offset pages.
   const since = new Date(q.now.getTime() - 30 * 86_400_000);
   const where = and(base, gt(postings.publishedAt, since));

@@ -72,11 +72,17 @@ export async function createPosting(db: Database, authorId: string, isCreator: b
       publishedAt: publishedAtFor(input, now, null),
       archivedAt: input.status === 'archived' ? now : null,
     });
-    for (const [i, mediaId] of input.mediaIds.entries()) {
-      await tx.insert(postingMedias).values({ postingId: id, mediaId, sortOrder: i, isFreePreview: input.freePreviewMediaIds.includes(mediaId) });
-    }
+    await attachMedia(tx, id, input.mediaIds, input.freePreviewMediaIds);
   });
   return id;
+}
+
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+async function attachMedia(tx: Tx, postingId: string, mediaIds: string[], freePreviewIds: string[]): Promise<void> {
+  for (const [i, mediaId] of mediaIds.entries()) {
+    await tx.insert(postingMedias).values({ postingId, mediaId, sortOrder: i, isFreePreview: freePreviewIds.includes(mediaId) });
+  }
 }
 
 async function ownPosting(db: Database, authorId: string, id: string): Promise<Posting> {
@@ -121,10 +127,7 @@ export async function updatePosting(db: Database, authorId: string, isCreator: b
       .where(eq(postings.id, id));
     if (patch.mediaIds) {
       await tx.delete(postingMedias).where(eq(postingMedias.postingId, id));
-      const free = patch.freePreviewMediaIds ?? [];
-      for (const [i, mediaId] of patch.mediaIds.entries()) {
-        await tx.insert(postingMedias).values({ postingId: id, mediaId, sortOrder: i, isFreePreview: free.includes(mediaId) });
-      }
+      await attachMedia(tx, id, patch.mediaIds, patch.freePreviewMediaIds ?? []);
     }
   });
 }
@@ -292,6 +295,8 @@ export interface ListQuery {
   viewerId: string | null;
   /** Only this author's postings. */
   authorId?: string;
+  /** Only these authors' postings (a feed). */
+  authorIds?: string[];
   /** The author's own list: every non-deleted posting (drafts included), newest written first. */
   own?: boolean;
   isMembership?: boolean;
@@ -319,6 +324,7 @@ export async function listPostings(db: Database, q: ListQuery): Promise<ListResu
   const own = Boolean(q.own && q.viewerId && q.authorId === q.viewerId);
   const conditions = [own ? isNull(postings.deletedAt) : liveNow(q.now)];
   if (q.authorId) conditions.push(eq(postings.authorId, q.authorId));
+  if (q.authorIds) conditions.push(inArray(postings.authorId, q.authorIds));
   if (q.isMembership !== undefined) conditions.push(eq(postings.isMembership, q.isMembership));
   if (q.search) conditions.push(sql`${postings.title} like ${`%${q.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`}`);
   const where = and(...conditions);
