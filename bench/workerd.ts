@@ -87,9 +87,16 @@ interface AutocannonResult {
 
 type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 
-export async function load(url: string, options: { connections: number; seconds: number; headers?: Record<string, string> }) {
+export async function load(url: string, options: { connections: number; seconds: number; headers?: Record<string, string>; randomise?: boolean }) {
   const autocannon = require('autocannon') as Autocannon;
-  const result = await autocannon({ url, connections: options.connections, duration: options.seconds, headers: options.headers ?? {} });
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.seconds,
+    headers: options.headers ?? {},
+    // A fresh query string per request defeats any cache (the "miss" scenarios).
+    ...(options.randomise ? { requests: [{ setupRequest: (req: { path: string }) => ({ ...req, path: `${req.path}&r=${Math.random()}` }) }] } : {}),
+  });
   return {
     rps: result.requests.average,
     total: result.requests.total,

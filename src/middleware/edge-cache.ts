@@ -17,7 +17,11 @@ export const edgeCache = createMiddleware<AppEnv>(async (c, next) => {
   // `caches.default` is per data centre (Workers); the URL is the key (no cookies, no credentials).
   const cache = (caches as unknown as { default: Cache }).default;
   const key = new Request(new URL(c.req.url).toString(), { method: 'GET' });
-  const hit = await cache.match(key);
+  // A runtime without a cache behind the Cache API (bare workerd) serves uncached rather than failing.
+  const hit = await cache.match(key).catch((err: unknown) => {
+    c.get('services').logger.warn('edge cache unavailable', { error: err });
+    return undefined;
+  });
   if (hit) {
     const res = new Response(hit.body, hit);
     res.headers.set('X-Cache', 'HIT');
@@ -29,5 +33,5 @@ export const edgeCache = createMiddleware<AppEnv>(async (c, next) => {
   c.res.headers.set('Cache-Control', `public, max-age=${ttl}`);
   c.res.headers.delete('Set-Cookie');
   c.res.headers.set('X-Cache', 'MISS');
-  c.executionCtx.waitUntil(cache.put(key, c.res.clone()));
+  c.executionCtx.waitUntil(cache.put(key, c.res.clone()).catch(() => undefined));
 });
