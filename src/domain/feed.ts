@@ -38,7 +38,8 @@ async function feedAuthors(db: Database, viewerId: string, now: Date): Promise<s
 
 /** One page through `listPostings` (the same cursor and page/limit logic as every posting list). */
 async function page(db: Database, q: FeedQuery, scope: { authorIds?: string[]; isMembership?: boolean }, source: FeedPage['source']): Promise<FeedPage> {
-  const r = await listPostings(db, { viewerId: q.viewerId, ...scope, page: q.page, after: q.after, limit: q.limit, now: q.now, apiBase: q.apiBase });
+  // No count(*) for feeds: the client reads only hasMore, and counting a followed set is the slow part.
+  const r = await listPostings(db, { viewerId: q.viewerId, ...scope, page: q.page, withTotal: false, after: q.after, limit: q.limit, now: q.now, apiBase: q.apiBase });
   return { posts: r.postings, source, pagination: { page: r.page ?? null, limit: r.limit, hasMore: r.hasMore, total: r.total ?? null, nextCursor: r.nextCursor } };
 }
 

@@ -303,6 +303,8 @@ export interface ListQuery {
   search?: string;
   /** Offset pages for the web client (`page`/`limit`); without it, keyset pages (`cursor`). */
   page?: number;
+  /** With `page`: also count all matches (`total`, `totalPages`). Feeds skip it: the client reads only hasMore. */
+  withTotal?: boolean;
   after?: Keyset | null;
   limit: number;
   now: Date;
@@ -330,13 +332,17 @@ export async function listPostings(db: Database, q: ListQuery): Promise<ListResu
   const where = and(...conditions);
   const sortCol = own ? postings.createdAt : postings.publishedAt;
   if (q.page !== undefined) {
-    const [rows, [{ total }]] = await Promise.all([
-      db.select().from(postings).where(where).orderBy(desc(sortCol), desc(postings.id)).limit(q.limit).offset((q.page - 1) * q.limit),
-      db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(postings).where(where),
+    const withTotal = q.withTotal ?? true;
+    const [rows, counted] = await Promise.all([
+      db.select().from(postings).where(where).orderBy(desc(sortCol), desc(postings.id)).limit(q.limit + 1).offset((q.page - 1) * q.limit),
+      withTotal ? db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(postings).where(where) : Promise.resolve(null),
     ]);
-    const totalPages = Math.max(1, Math.ceil(total / q.limit));
-    const items = await viewPostings(db, q.viewerId, rows, q.now, q.apiBase);
-    return { postings: items, page: q.page, limit: q.limit, total, totalPages, hasMore: q.page < totalPages, nextCursor: null };
+    const shown = rows.slice(0, q.limit);
+    const items = await viewPostings(db, q.viewerId, shown, q.now, q.apiBase);
+    const hasMore = rows.length > q.limit;
+    if (!counted) return { postings: items, page: q.page, limit: q.limit, hasMore, nextCursor: null };
+    const total = counted[0].total;
+    return { postings: items, page: q.page, limit: q.limit, total, totalPages: Math.max(1, Math.ceil(total / q.limit)), hasMore, nextCursor: null };
   }
   const keyset = q.after ? or(lt(sortCol, q.after.at), and(eq(sortCol, q.after.at), lt(postings.id, q.after.id))) : undefined;
   const rows = await db
