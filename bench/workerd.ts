@@ -78,6 +78,25 @@ const sink :Workerd.Worker = (
   };
 }
 
+/** The Worker's variables for a benchmark: the local Cognito, storage that the measured routes never touch. */
+export function benchWorkerVars(cognito: { region: string; userPoolId: string; clientId: string; endpoint: string; issuer: string }, overrides: Record<string, string>): Record<string, string> {
+  return {
+    API_BASE_URL: 'http://127.0.0.1',
+    CORS_ORIGINS: 'http://127.0.0.1:3000',
+    LOG_LEVEL: 'error',
+    COGNITO_REGION: cognito.region,
+    COGNITO_USER_POOL_ID: cognito.userPoolId,
+    COGNITO_CLIENT_ID: cognito.clientId,
+    COGNITO_ENDPOINT: `${cognito.endpoint}/`,
+    COGNITO_ISSUER: cognito.issuer,
+    S3_ENDPOINT: 'http://127.0.0.1:9',
+    S3_BUCKET: 'bench',
+    S3_ACCESS_KEY_ID: 'bench',
+    S3_SECRET_ACCESS_KEY: 'bench',
+    ...overrides,
+  };
+}
+
 interface AutocannonResult {
   requests: { average: number; total: number };
   latency: { p50: number; p99: number; average: number };

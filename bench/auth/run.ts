@@ -7,7 +7,7 @@ import { loadConfig } from '../../dev/stack/config.ts';
 import { startCognito, cognitoCall } from '../../dev/stack/cognito.ts';
 import { Supervisor } from '../../dev/stack/processes.ts';
 import { fmt, record } from '../lib.ts';
-import { bundleWorker, load, startWorkerd } from '../workerd.ts';
+import { benchWorkerVars, bundleWorker, load, startWorkerd } from '../workerd.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -42,24 +42,11 @@ try {
   const script = bundleWorker();
   const worker = await startWorkerd(
     script,
-    {
+    benchWorkerVars(cognito, {
       APP_ENV: 'production',
       // Never contacted by these two routes: the client is built per request but not used.
       DATABASE_URL: 'http://bench:bench@127.0.0.1:9',
-      API_BASE_URL: 'http://127.0.0.1',
-      CORS_ORIGINS: 'http://127.0.0.1:3000',
-      LOG_LEVEL: 'error',
-      COGNITO_REGION: cognito.region,
-      COGNITO_USER_POOL_ID: cognito.userPoolId,
-      COGNITO_CLIENT_ID: cognito.clientId,
-      COGNITO_ENDPOINT: `${cognito.endpoint}/`,
-      COGNITO_ISSUER: cognito.issuer,
-      // Not contacted by the measured routes.
-      S3_ENDPOINT: 'http://127.0.0.1:9',
-      S3_BUCKET: 'bench',
-      S3_ACCESS_KEY_ID: 'bench',
-      S3_SECRET_ACCESS_KEY: 'bench',
-    },
+    }),
     Number(process.env.CREFANS_BENCH_WORKERD_PORT ?? 3973),
   );
   try {

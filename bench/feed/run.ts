@@ -11,7 +11,7 @@ import mysql from 'mysql2/promise';
 import { cognitoCall, startCognito } from '../../dev/stack/cognito.ts';
 import { loadConfig } from '../../dev/stack/config.ts';
 import { fmt, record, summarize } from '../lib.ts';
-import { bundleWorker, load, startWorkerd } from '../workerd.ts';
+import { benchWorkerVars, bundleWorker, load, startWorkerd } from '../workerd.ts';
 import { gatewayUrl, mysqlConfig, postingId, sizes, startBenchDb, stateDir, userId } from './setup.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -47,23 +47,11 @@ try {
   log('bundling the Worker');
   const worker = await startWorkerd(
     bundleWorker(),
-    {
+    benchWorkerVars(cognito, {
       APP_ENV: 'test', // exposes X-Db-Round-Trips
       DATABASE_URL: gatewayUrl,
-      API_BASE_URL: 'http://127.0.0.1',
-      CORS_ORIGINS: 'http://127.0.0.1:3000',
-      LOG_LEVEL: 'error',
-      COGNITO_REGION: cognito.region,
-      COGNITO_USER_POOL_ID: cognito.userPoolId,
-      COGNITO_CLIENT_ID: cognito.clientId,
-      COGNITO_ENDPOINT: `${cognito.endpoint}/`,
-      COGNITO_ISSUER: cognito.issuer,
-      S3_ENDPOINT: 'http://127.0.0.1:9',
-      S3_BUCKET: 'bench',
-      S3_ACCESS_KEY_ID: 'bench',
-      S3_SECRET_ACCESS_KEY: 'bench',
       PUBLIC_CACHE_TTL_SECONDS: '600',
-    },
+    }),
     Number(process.env.CREFANS_BENCH_WORKERD_PORT ?? 3979),
   );
   try {
