@@ -1,10 +1,11 @@
 // Who is asking: required, optional, creator-only and admin-only. The token is verified locally (jose);
 // only creator/admin checks read the database.
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Viewer } from '../context.ts';
-import { creators, users } from '../db/schema/index.ts';
+import { users } from '../db/schema/index.ts';
+import { isActiveCreator } from '../domain/identity.ts';
 import { cognitoSettings } from '../env.ts';
 import { ApiError } from '../lib/errors.ts';
 import { readAccessToken } from './cookies.ts';
@@ -54,13 +55,7 @@ export const authRequired = createMiddleware<AppEnv>(async (c, next) => {
 export const creatorOnly = createMiddleware<AppEnv>(async (c, next) => {
   const viewer = c.get('viewer');
   if (!viewer) throw new ApiError('UNAUTHENTICATED', '로그인이 필요합니다.');
-  const [row] = await c
-    .get('services')
-    .db.select({ id: creators.id })
-    .from(creators)
-    .where(and(eq(creators.userId, viewer.id), eq(creators.isActive, true)))
-    .limit(1);
-  if (!row) throw new ApiError('FORBIDDEN', '크리에이터만 이용할 수 있습니다.');
+  if (!(await isActiveCreator(c.get('services').db, viewer.id))) throw new ApiError('FORBIDDEN', '크리에이터만 이용할 수 있습니다.');
   await next();
 });
 

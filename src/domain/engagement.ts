@@ -42,9 +42,7 @@ export async function unlockPosting(db: Database, input: { buyerId: string; post
   if (!posting.allowIndividualPurchase || !posting.individualPurchasePrice) throw new ApiError('NOT_FOR_SALE', '개별 구매할 수 없는 포스팅입니다.');
   const price = posting.individualPurchasePrice;
   const key = `unlock:${input.buyerId}:${input.clientKey}`;
-  const legs = paymentLegs(key, await walletOf(db, input.buyerId), await walletOf(db, posting.authorId), price, input.feeBps, { type: 'posting', id: posting.id }).map((leg) =>
-    leg.reason === 'subscription' ? { ...leg, reason: 'posting_unlock' as const } : leg,
-  );
+  const legs = paymentLegs(key, await walletOf(db, input.buyerId), await walletOf(db, posting.authorId), price, input.feeBps, { type: 'posting', id: posting.id }, 'posting_unlock');
   try {
     await postTransfers(db, legs, async (tx, posted) => {
       await tx.insert(postingPurchases).values({ id: uuidv7(), postingId: posting.id, buyerId: input.buyerId, price, transferId: posted[0].id });

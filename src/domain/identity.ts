@@ -1,7 +1,7 @@
 // Identity rules: handle and nickname formats, reserved handles, and the local mirror of Cognito users.
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { earlybirds, users, type User } from '../db/schema/index.ts';
+import { creators, earlybirds, users, type User } from '../db/schema/index.ts';
 import { ApiError } from '../lib/errors.ts';
 
 /** 2–15 characters of Hangul syllables, letters, digits and underscores, not only underscores (as the original). */
@@ -41,6 +41,12 @@ export function generateHandle(): string {
 export async function isNicknameTaken(db: Database, nickname: string, exceptUserId?: string): Promise<boolean> {
   const where = exceptUserId ? and(eq(users.nickname, nickname), ne(users.id, exceptUserId)) : eq(users.nickname, nickname);
   const [row] = await db.select({ id: users.id }).from(users).where(where).limit(1);
+  return Boolean(row);
+}
+
+/** Whether the user is an active creator (the creator-only checks all ask this). */
+export async function isActiveCreator(db: Database, userId: string): Promise<boolean> {
+  const [row] = await db.select({ id: creators.id }).from(creators).where(and(eq(creators.userId, userId), eq(creators.isActive, true))).limit(1);
   return Boolean(row);
 }
 

@@ -49,12 +49,20 @@ async function walletOf(db: Database, userId: string): Promise<string> {
   return wallet.id;
 }
 
-/** The two legs of a payment to a creator: price minus fee to the creator, the fee to the treasury. */
-export function paymentLegs(key: string, fanWallet: string, creatorWallet: string, amount: number, feeBps: number, reference: { type: string; id: string }): TransferLeg[] {
+/** The two legs of a payment to a creator: price minus fee to the creator (`reason`), the fee to the treasury. */
+export function paymentLegs(
+  key: string,
+  fanWallet: string,
+  creatorWallet: string,
+  amount: number,
+  feeBps: number,
+  reference: { type: string; id: string },
+  reason: TransferLeg['reason'] = 'subscription',
+): TransferLeg[] {
   const fee = platformFee(amount, feeBps);
   const legs: TransferLeg[] = [];
   if (amount - fee > 0) {
-    legs.push({ idempotencyKey: `${key}:creator`, fromWalletId: fanWallet, toWalletId: creatorWallet, amount: amount - fee, reason: 'subscription', referenceType: reference.type, referenceId: reference.id });
+    legs.push({ idempotencyKey: `${key}:creator`, fromWalletId: fanWallet, toWalletId: creatorWallet, amount: amount - fee, reason, referenceType: reference.type, referenceId: reference.id });
   }
   if (fee > 0) {
     legs.push({ idempotencyKey: `${key}:fee`, fromWalletId: fanWallet, toWalletId: TREASURY_WALLET_ID, amount: fee, reason: 'platform_fee', referenceType: reference.type, referenceId: reference.id });

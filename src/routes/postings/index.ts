@@ -1,11 +1,10 @@
 // /postings: write (author only) and read through the gate. Request fields are the client's snake_case.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { and, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { authOptional, authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
-import { creators } from '../../db/schema/index.ts';
 import { like, unlike, unlockPosting } from '../../domain/engagement.ts';
+import { isActiveCreator } from '../../domain/identity.ts';
 import { createPosting, deletePosting, getPostingView, listPostings, updatePosting, type PostingInput } from '../../domain/postings.ts';
 import { recordView, viewerKey } from '../../domain/views.ts';
 import { decodeCursor } from '../../lib/cursor.ts';
@@ -62,8 +61,7 @@ function toInput(b: Partial<z.infer<typeof CreateBody>>): Partial<PostingInput> 
 }
 
 async function isCreator(c: Context<AppEnv>, userId: string): Promise<boolean> {
-  const [row] = await c.get('services').db.select({ id: creators.id }).from(creators).where(and(eq(creators.userId, userId), eq(creators.isActive, true))).limit(1);
-  return Boolean(row);
+  return isActiveCreator(c.get('services').db, userId);
 }
 
 const IdParam = z.object({ id: z.uuid() });

@@ -6,7 +6,7 @@ import { uuidv7 } from 'uuidv7';
 import { authOptional, authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { creatorCategories, creators, users } from '../../db/schema/index.ts';
-import { isDuplicateKey, isNicknameTaken, nicknameProblem } from '../../domain/identity.ts';
+import { isActiveCreator, isDuplicateKey, isNicknameTaken, nicknameProblem } from '../../domain/identity.ts';
 import { listPostings } from '../../domain/postings.ts';
 import { getProfile } from '../../domain/profiles.ts';
 import { decodeCursor } from '../../lib/cursor.ts';
@@ -177,13 +177,6 @@ user.openapi(
     responses: { 200: jsonContent(envelope(z.object({ isCreator: z.boolean() })), 'Answer'), ...errorResponses(401) },
   }),
   async (c) => {
-    const id = viewerId(c);
-    const [row] = await c
-      .get('services')
-      .db.select({ id: creators.id })
-      .from(creators)
-      .where(and(eq(creators.userId, id), eq(creators.isActive, true)))
-      .limit(1);
-    return ok(c, { isCreator: Boolean(row) });
+    return ok(c, { isCreator: await isActiveCreator(c.get('services').db, viewerId(c)) });
   },
 );
