@@ -1,7 +1,7 @@
 // Runs the bundled Worker on bare workerd (`workerd serve`, not `wrangler dev`, whose proxy is too slow
 // to measure), and drives it with autocannon from this process.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ export function bundleWorker(): string {
 export async function startWorkerd(bundleDir: string, vars: Record<string, string>, port: number): Promise<{ url: string; dispose: () => Promise<void> }> {
   const workerdBin = (require('workerd') as { default: string }).default;
   writeFileSync(join(bundleDir, 'ratelimit-stub.js'), 'export default function () { return { async limit() { return { success: true }; } }; }\n');
+  copyFileSync(join(import.meta.dirname, 'cache-service.js'), join(bundleDir, 'cache-service.js'));
   writeFileSync(join(bundleDir, 'queue-sink.js'), 'export default { async fetch() { return new Response(null, { status: 200 }); } };\n');
   const text = (v: string) => JSON.stringify(v);
   const bindings = [
@@ -42,6 +43,7 @@ const config :Workerd.Config = (
   services = [
     (name = "main", worker = .api),
     (name = "queue-sink", worker = .sink),
+    (name = "cache", worker = .cache),
     (name = "internet", network = (allow = ["public", "private", "local"])),
   ],
   sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
@@ -51,6 +53,11 @@ const api :Workerd.Worker = (
   modules = [ (name = "index.js", esModule = embed "index.js") ],
   compatibilityDate = "2026-10-30",
   bindings = [ ${bindings.join(',\n    ')} ],
+  cacheApiOutbound = "cache",
+);
+const cache :Workerd.Worker = (
+  modules = [ (name = "cache-service.js", esModule = embed "cache-service.js") ],
+  compatibilityDate = "2026-10-30",
 );
 const sink :Workerd.Worker = (
   modules = [ (name = "queue-sink.js", esModule = embed "queue-sink.js") ],

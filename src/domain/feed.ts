@@ -27,17 +27,19 @@ interface FeedQuery {
   apiBase: string;
 }
 
-/** Creators whose postings fill the viewer's personal feed: followed, or subscribed with access now. */
-async function feedAuthors(db: Database, viewerId: string, now: Date): Promise<string[]> {
-  const [followed, subscribed] = await Promise.all([
-    db.select({ id: userFollows.followingId }).from(userFollows).where(eq(userFollows.followerId, viewerId)),
-    db.select({ id: subscriptions.creatorId }).from(subscriptions).where(and(eq(subscriptions.subscriberId, viewerId), grantsAccess(now))),
-  ]);
-  return [...new Set([...followed, ...subscribed].map((r) => r.id))];
+/**
+ * Creators whose postings fill the viewer's personal feed — followed, or subscribed with access now — as a
+ * derived table the page query joins (no separate round trip, no id list in the SQL).
+ */
+export function feedAuthors(db: Database, viewerId: string, now: Date) {
+  const followed = db.select({ authorId: userFollows.followingId }).from(userFollows).where(eq(userFollows.followerId, viewerId));
+  const subscribed = db.select({ authorId: subscriptions.creatorId }).from(subscriptions).where(and(eq(subscriptions.subscriberId, viewerId), grantsAccess(now)));
+  return followed.union(subscribed).as('feed_authors');
 }
+export type FeedAuthors = ReturnType<typeof feedAuthors>;
 
 /** One page through `listPostings` (the same cursor and page/limit logic as every posting list). */
-async function page(db: Database, q: FeedQuery, scope: { authorIds?: string[]; isMembership?: boolean }, source: FeedPage['source']): Promise<FeedPage> {
+async function page(db: Database, q: FeedQuery, scope: { authors?: FeedAuthors; isMembership?: boolean }, source: FeedPage['source']): Promise<FeedPage> {
   // No count(*) for feeds: the client reads only hasMore, and counting a followed set is the slow part.
   const r = await listPostings(db, { viewerId: q.viewerId, ...scope, page: q.page, withTotal: false, after: q.after, limit: q.limit, now: q.now, apiBase: q.apiBase });
   return { posts: r.postings, source, pagination: { page: r.page ?? null, limit: r.limit, hasMore: r.hasMore, total: r.total ?? null, nextCursor: r.nextCursor } };
@@ -45,11 +47,27 @@ async function page(db: Database, q: FeedQuery, scope: { authorIds?: string[]; i
 
 const membershipFilter = (filter: FeedFilter) => (filter === 'all' ? undefined : filter === 'membership');
 
+/**
+ * The personal feed in one page query. When it has nothing at all to show — the viewer follows no one, or
+ * only creators with nothing (in this filter) yet — the viewer gets the discover feed instead of an empty
+ * page; later pages stay on discover, so paging never switches sources half-way.
+ */
 export async function personalFeed(db: Database, q: FeedQuery): Promise<FeedPage> {
-  const authors = q.viewerId ? await feedAuthors(db, q.viewerId, q.now) : [];
   const isMembership = membershipFilter(q.filter);
-  if (authors.length === 0) return page(db, q, { isMembership }, 'discover');
-  return page(db, q, { authorIds: authors, isMembership }, 'personal');
+  if (!q.viewerId) return page(db, q, { isMembership }, 'discover');
+  const authors = feedAuthors(db, q.viewerId, q.now);
+  const personal = await page(db, q, { authors, isMembership }, 'personal');
+  if (personal.posts.length > 0 || personal.pagination.hasMore) return personal;
+  const firstPage = !q.after && (q.page ?? 1) === 1;
+  if (!firstPage && (await hasAnyPosting(db, authors, isMembership, q.now))) return personal;
+  return page(db, q, { isMembership }, 'discover');
+}
+
+/** Whether the personal feed has any live posting at all (only asked when a later page came back empty). */
+async function hasAnyPosting(db: Database, authors: FeedAuthors, isMembership: boolean | undefined, now: Date): Promise<boolean> {
+  const filter = isMembership === undefined ? liveNow(now) : and(liveNow(now), eq(postings.isMembership, isMembership));
+  const rows = await db.select({ id: postings.id }).from(postings).innerJoin(authors, eq(authors.authorId, postings.authorId)).where(filter).limit(1);
+  return rows.length > 0;
 }
 
 export async function publicFeed(db: Database, q: FeedQuery & { sort: 'recent' | 'popular' }): Promise<FeedPage> {

@@ -1,7 +1,8 @@
 // Postings: writing them (author only), and reading them through the gate. Every read loads the gate's
 // facts for the whole page at once and serialises only what `decide` lets through: a locked posting keeps
 // its title and free-preview media, and carries the offer instead of its content.
-import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { FeedAuthors } from './feed.ts';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
 import { medias, postingLikes, postingMedias, postings, users, type Posting } from '../db/schema/index.ts';
@@ -295,8 +296,8 @@ export interface ListQuery {
   viewerId: string | null;
   /** Only this author's postings. */
   authorId?: string;
-  /** Only these authors' postings (a feed). */
-  authorIds?: string[];
+  /** Only the postings of the authors in this derived table (column `author_id`): a feed's authors. */
+  authors?: FeedAuthors;
   /** The author's own list: every non-deleted posting (drafts included), newest written first. */
   own?: boolean;
   isMembership?: boolean;
@@ -321,12 +322,27 @@ export interface ListResult {
   totalPages?: number;
 }
 
+/**
+ * The rows of one page, in two steps inside one statement: the page's ids come from a covering index (the
+ * rows skipped by an offset or dropped by the filter are never read), then only those rows are read in full.
+ * Page 50 costs about what page 1 does instead of reading 50 pages of wide rows.
+ */
+export function pageRows(db: Database, where: SQL | undefined, sortCol: typeof postings.publishedAt | typeof postings.createdAt, count: number, offset: number, authors?: FeedAuthors) {
+  const base = db.select({ id: postings.id }).from(postings).$dynamic();
+  const ids = (authors ? base.innerJoin(authors, eq(authors.authorId, postings.authorId)) : base)
+    .where(where)
+    .orderBy(desc(sortCol), desc(postings.id))
+    .limit(count)
+    .offset(offset)
+    .as('page_ids');
+  return db.select(getTableColumns(postings)).from(postings).innerJoin(ids, eq(ids.id, postings.id)).orderBy(desc(sortCol), desc(postings.id));
+}
+
 /** Lists postings through the gate, by keyset cursor or by page; a fixed number of queries either way. */
 export async function listPostings(db: Database, q: ListQuery): Promise<ListResult> {
   const own = Boolean(q.own && q.viewerId && q.authorId === q.viewerId);
   const conditions = [own ? isNull(postings.deletedAt) : liveNow(q.now)];
   if (q.authorId) conditions.push(eq(postings.authorId, q.authorId));
-  if (q.authorIds) conditions.push(inArray(postings.authorId, q.authorIds));
   if (q.isMembership !== undefined) conditions.push(eq(postings.isMembership, q.isMembership));
   if (q.search) conditions.push(sql`${postings.title} like ${`%${q.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`}`);
   const where = and(...conditions);
@@ -334,7 +350,7 @@ export async function listPostings(db: Database, q: ListQuery): Promise<ListResu
   if (q.page !== undefined) {
     const withTotal = q.withTotal ?? true;
     const [rows, counted] = await Promise.all([
-      db.select().from(postings).where(where).orderBy(desc(sortCol), desc(postings.id)).limit(q.limit + 1).offset((q.page - 1) * q.limit),
+      pageRows(db, where, sortCol, q.limit + 1, (q.page - 1) * q.limit, q.authors),
       withTotal ? db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(postings).where(where) : Promise.resolve(null),
     ]);
     const shown = rows.slice(0, q.limit);
@@ -345,15 +361,10 @@ export async function listPostings(db: Database, q: ListQuery): Promise<ListResu
     return { postings: items, page: q.page, limit: q.limit, total, totalPages: Math.max(1, Math.ceil(total / q.limit)), hasMore, nextCursor: null };
   }
   const keyset = q.after ? or(lt(sortCol, q.after.at), and(eq(sortCol, q.after.at), lt(postings.id, q.after.id))) : undefined;
-  const rows = await db
-    .select()
-    .from(postings)
-    .where(keyset ? and(where, keyset) : where)
-    .orderBy(desc(sortCol), desc(postings.id))
-    .limit(q.limit + 1);
-  const pageRows = rows.slice(0, q.limit);
-  const items = await viewPostings(db, q.viewerId, pageRows, q.now, q.apiBase);
-  const last = pageRows[pageRows.length - 1];
+  const rows = await pageRows(db, keyset ? and(where, keyset) : where, sortCol, q.limit + 1, 0, q.authors);
+  const shown = rows.slice(0, q.limit);
+  const items = await viewPostings(db, q.viewerId, shown, q.now, q.apiBase);
+  const last = shown[shown.length - 1];
   const lastAt = last ? (own ? last.createdAt : last.publishedAt) : null;
   const hasMore = rows.length > q.limit;
   return { postings: items, limit: q.limit, hasMore, nextCursor: hasMore && last && lastAt ? encodeCursor({ at: lastAt, id: last.id }) : null };

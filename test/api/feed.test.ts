@@ -70,6 +70,22 @@ describe('GET /feed', () => {
     }
   });
 
+  it('a viewer whose creators have nothing live yet gets discover on every page, while a real personal feed that runs out ends', async () => {
+    const quiet = await makeCreator();
+    const newcomer = await makeCreator();
+    await db.insert(userFollows).values({ followerId: newcomer, followingId: quiet });
+    const first = await feed('/feed?page=1&limit=2', newcomer);
+    expect(first.body.pagination.source).toBe('discover');
+    expect(first.body.data.length).toBe(2);
+    const second = await feed('/feed?page=2&limit=2', newcomer);
+    expect(second.body.pagination.source).toBe('discover');
+    expect(second.body.data.map((p) => p.id)).not.toContain(first.body.data[0].id);
+    // The fan's personal feed has postings: a page past its end is empty and stays personal.
+    const past = await feed('/feed?page=50&limit=20', fan);
+    expect(past.body.pagination.source).toBe('personal');
+    expect(past.body.data).toEqual([]);
+  });
+
   it('cursor pages stay stable when postings are published between pages (no duplicates, no gaps)', async () => {
     const first = await feed('/feed?limit=3', fan);
     const before = [...made[followed], ...made[subscribed]];

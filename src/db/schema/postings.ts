@@ -32,10 +32,12 @@ export const postings = mysqlTable(
     ...timestamps(),
   },
   (t) => [
-    // Public feed / explore: published postings, newest first (keyset on published_at, id).
-    index('postings_feed_idx').on(t.status, t.publishedAt, t.id),
-    // A creator's page and the personal feed (IN over followed authors).
-    index('postings_author_published_idx').on(t.authorId, t.publishedAt, t.id),
+    // Public feed / explore: published postings, newest first (keyset on published_at, id). Both feed indexes
+    // also carry every column of the "live now" filter, so a page's ids are found from the index alone (no
+    // row reads for the postings skipped by an offset or filtered out); the page's rows are then read by id.
+    index('postings_feed_idx').on(t.status, t.publishedAt, t.id, t.isPublic, t.isMembership, t.deletedAt, t.publishStartAt, t.publishEndAt),
+    // A creator's page and the personal feed (a join over followed authors).
+    index('postings_author_published_idx').on(t.authorId, t.publishedAt, t.id, t.status, t.isPublic, t.isMembership, t.deletedAt, t.publishStartAt, t.publishEndAt),
     // The author's own list, drafts included.
     index('postings_author_created_idx').on(t.authorId, t.createdAt, t.id),
     // Scheduled publishing cron.
