@@ -55,7 +55,7 @@ function printTable(info: StackInfo): void {
     ['PlanetScale gateway', info.gatewayUrl.replace(/:[^:@/]+@/, ':***@')],
     ['MariaDB', `127.0.0.1:${info.mysql.port} db=${info.mysql.database} user=${info.mysql.user}`],
     ['cognito-local', `${info.cognito.endpoint} pool=${info.cognito.userPoolId} client=${info.cognito.clientId}`],
-    ['S3 (s3rver)', `${info.s3.endpoint} bucket=${info.s3.bucket}`],
+    ['S3 (s3rver behind the SigV4 verifier)', `${info.s3.endpoint} bucket=${info.s3.bucket}`],
     ['media-service', info.mediaServiceUrl],
     ['confirmation codes', `${info.mailboxUrl}/codes/<email>  (also printed here and in ${info.confirmationCodesFile})`],
     ['demo creator', `${info.demo.creator.email} / ${info.demo.creator.password}`],

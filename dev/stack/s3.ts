@@ -1,4 +1,6 @@
-// The local S3-compatible object store (s3rver), with the media bucket and its CORS rules configured at start.
+// The local S3-compatible object store: s3rver (bucket and CORS rules configured at start) on an internal port,
+// behind dev/s3-verify, which refuses unsigned, tampered, expired and foreign-key requests as S3 does (s3rver
+// itself checks only the access key id). Everything else talks to the verifier's port.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -39,20 +41,29 @@ export async function startS3(sup: Supervisor, cfg: StackConfig): Promise<{ mana
   const require = createRequire(import.meta.url);
   const bin = join(require.resolve('s3rver/package.json'), '..', 'bin', 's3rver.js');
   const endpoint = `http://127.0.0.1:${cfg.ports.s3}`;
-  const managed = sup.start('s3', process.execPath, [
+  const store = sup.start('s3-store', process.execPath, [
     bin,
     '-d',
     dir,
     '-a',
     '127.0.0.1',
     '-p',
-    String(cfg.ports.s3),
+    String(cfg.ports.s3Store),
     '--no-vhost-buckets',
     '--configure-bucket',
     cfg.s3.bucket,
     corsFile,
   ]);
   // Any HTTP answer (even 403 for an unsigned request) means the server is up.
+  await waitFor('s3 store', () => httpReady(`http://127.0.0.1:${cfg.ports.s3Store}/`), 30_000, store.exited);
+  const managed = sup.start('s3', process.execPath, [join(cfg.root, 'dev/s3-verify/src/main.ts')], {
+    env: {
+      S3_VERIFY_PORT: String(cfg.ports.s3),
+      S3_BACKEND_PORT: String(cfg.ports.s3Store),
+      S3_ACCESS_KEY_ID: cfg.s3.accessKeyId,
+      S3_SECRET_ACCESS_KEY: cfg.s3.secretAccessKey,
+    },
+  });
   await waitFor('s3', () => httpReady(`${endpoint}/`), 30_000, managed.exited);
   return { managed, info: { endpoint, ...cfg.s3 } };
 }

@@ -54,7 +54,7 @@ describe('stack.json', () => {
     expect(((await jwks.json()) as { keys: unknown[] }).keys.length).toBeGreaterThan(0);
   });
 
-  // s3rver checks only the access key id, not the signature; the verifying layer in front of it is issue 8's.
+  // Signature checks themselves (tampered, expired, foreign key, unsigned) are in s3-verify.test.ts.
   it('the S3 bucket exists, accepts signed requests, refuses an unknown access key, and has CORS for the web client', async () => {
     const s3 = new AwsClient({ accessKeyId: info.s3.accessKeyId, secretAccessKey: info.s3.secretAccessKey, region: info.s3.region, service: 's3' });
     const key = `${info.s3.endpoint}/${info.s3.bucket}/stack-test/${Date.now()}.txt`;
