@@ -2,7 +2,7 @@
 // presigned URL, unexpired, the store's own key) before it is passed to s3rver, which checks none of that.
 // CORS preflights (OPTIONS) pass unsigned, as on S3.
 import { randomUUID } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { errorXml, verifyRequest, type Credentials } from './verify.ts';
 
 export interface VerifyProxyOptions {
@@ -13,7 +13,7 @@ export interface VerifyProxyOptions {
   log?: (line: string) => void;
 }
 
-function forward(req: IncomingMessage, res: import('node:http').ServerResponse, backend: VerifyProxyOptions['backend']): void {
+function forward(req: IncomingMessage, res: ServerResponse, backend: VerifyProxyOptions['backend']): void {
   const upstream = httpRequest({ host: backend.host, port: backend.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
     res.writeHead(up.statusCode ?? 502, up.headers);
     up.pipe(res);
