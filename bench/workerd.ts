@@ -35,6 +35,7 @@ export async function startWorkerd(bundleDir: string, vars: Record<string, strin
   const bindings = [
     ...Object.entries(vars).map(([name, value]) => `(name = ${text(name)}, text = ${text(value)})`),
     '(name = "WALLET_QUEUE", queue = "queue-sink")',
+    '(name = "MEDIA_QUEUE", queue = "queue-sink")',
     '(name = "RL_AUTH_IP", wrapped = (moduleName = "bench:ratelimit"))',
     '(name = "RL_AUTH_EMAIL", wrapped = (moduleName = "bench:ratelimit"))',
   ];
@@ -100,6 +101,9 @@ export function benchWorkerVars(cognito: { region: string; userPoolId: string; c
     S3_BUCKET: 'bench',
     S3_ACCESS_KEY_ID: 'bench',
     S3_SECRET_ACCESS_KEY: 'bench',
+    MEDIA_SERVICE_URL: 'http://127.0.0.1:9',
+    MEDIA_SERVICE_SECRET: 'bench-media-service-key',
+    MEDIA_TOKEN_SECRET: 'bench-media-token-key-0',
     ...overrides,
   };
 }

@@ -64,6 +64,21 @@ export const envSchema = z.object({
   /** Lifetime of a presigned media URL, in seconds. */
   MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
 
+  /** Lifetime of a presigned upload URL (single PUT or multipart part), in seconds. */
+  MEDIA_UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+  /** Videos larger than this upload in parts (multipart); up to 5 GB. */
+  MEDIA_MULTIPART_THRESHOLD_BYTES: z.coerce.number().int().min(5_242_880).default(104_857_600),
+  /** Part size of a multipart upload (S3's minimum is 5 MiB). */
+  MEDIA_MULTIPART_PART_BYTES: z.coerce.number().int().min(5_242_880).default(16_777_216),
+  /** media-service: where processing jobs go, and the shared key that signs jobs and their callbacks. */
+  MEDIA_SERVICE_URL: z.url(),
+  MEDIA_SERVICE_SECRET: z.string().min(16),
+  /** Key of the HLS token paths (HMAC of viewer, media and expiry) and their lifetime in seconds. */
+  MEDIA_TOKEN_SECRET: z.string().min(16),
+  MEDIA_HLS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** A processing job not finished after this many minutes is dispatched again (capped attempts). */
+  MEDIA_JOB_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+
   /** Seconds an anonymous public feed or explore page may be served from the edge cache (the staleness bound). */
   PUBLIC_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
 
@@ -71,6 +86,7 @@ export const envSchema = z.object({
   VIEWER_HASH_SECRET: z.string().min(8).default('crefans-local-view-key'),
 
   WALLET_QUEUE: queueBinding,
+  MEDIA_QUEUE: queueBinding,
   RL_AUTH_IP: rateLimitBinding,
   RL_AUTH_EMAIL: rateLimitBinding,
 });

@@ -2,6 +2,7 @@
 import { createApp } from './app.ts';
 import { type Bindings, parseEnv } from './env.ts';
 import { WALLET_DLQ_NAME, WALLET_QUEUE_NAME, consumeWalletBatch, consumeWalletDeadLetters, sweepMissingWallets } from './jobs/wallets.ts';
+import { MEDIA_DLQ_NAME, MEDIA_QUEUE_NAME, consumeMediaBatch, sweepStuckMedia } from './jobs/media.ts';
 import { createDb } from './db/client.ts';
 import { checkLedgerInvariants } from './domain/ledger.ts';
 import { runRenewals } from './domain/renewals.ts';
@@ -17,6 +18,12 @@ export default {
     const logger = createLogger(env.LOG_LEVEL, { queue: batch.queue });
     if (batch.queue === WALLET_DLQ_NAME) return consumeWalletDeadLetters(batch, logger);
     if (batch.queue === WALLET_QUEUE_NAME) return consumeWalletBatch(batch, env, logger);
+    if (batch.queue === MEDIA_QUEUE_NAME) return consumeMediaBatch(batch, env, logger);
+    if (batch.queue === MEDIA_DLQ_NAME) {
+      // Undeliverable jobs: the sweeper dispatches the media again (attempts capped), so they are only logged.
+      for (const m of batch.messages) logger.error('media queue: message dead-lettered', { messageId: m.id, body: m.body, attempts: m.attempts });
+      return batch.ackAll();
+    }
     logger.error('queue: no consumer for this queue', { count: batch.messages.length });
     batch.retryAll();
   },
@@ -25,6 +32,7 @@ export default {
     const env = parseEnv(bindings);
     const logger = createLogger(env.LOG_LEVEL, { cron: controller.cron });
     await sweepMissingWallets(env, logger);
+    await sweepStuckMedia(env, logger, new Date(controller.scheduledTime));
     const report = await runRenewals(createDb(env.DATABASE_URL), new Date(controller.scheduledTime), {
       feeBps: env.PLATFORM_FEE_BPS,
       graceDays: env.SUBSCRIPTION_GRACE_DAYS,

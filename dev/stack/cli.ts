@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { loadConfig, type StackConfig } from './config.ts';
-import { Supervisor, httpReady, waitFor } from './processes.ts';
+import { Supervisor, httpReady, waitFor, type Managed } from './processes.ts';
 import { startStack, workerVars, type StackInfo } from './stack.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -80,15 +80,14 @@ async function startOrExit(sup: Supervisor, cfg: StackConfig, log: (l: string) =
   }
 }
 
-async function dev(): Promise<void> {
-  const cfg = loadConfig('dev', root);
+/**
+ * The Worker under `wrangler dev` on the profile's API port. The test profile runs it too: media-service calls
+ * back over HTTP (the processing webhook), which needs a listening Worker.
+ */
+async function startApi(sup: Supervisor, cfg: StackConfig, info: StackInfo, appEnv: 'development' | 'test'): Promise<Managed> {
   const log = logger('stack');
-  const sup = new Supervisor(cfg.stateDir, log);
-  await withSignals(sup, log);
-  const started = Date.now();
-  const info = await startOrExit(sup, cfg, log);
   const envFile = join(cfg.stateDir, 'worker.env');
-  writeEnvFile(envFile, workerVars(info, 'development'));
+  writeEnvFile(envFile, workerVars(info, appEnv));
   log('starting the Worker (wrangler dev)');
   const api = sup.start(
     'api',
@@ -108,10 +107,22 @@ async function dev(): Promise<void> {
       join(cfg.stateDir, 'wrangler'),
       '--show-interactive-dev-session=false',
     ],
-    { cwd: root, env: { WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }, inherit: true },
+    { cwd: root, env: { WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }, inherit: appEnv === 'development' },
   );
+  await waitFor('the API', () => httpReady(`${info.apiUrl}/health`), 120_000, api.exited);
+  return api;
+}
+
+async function dev(): Promise<void> {
+  const cfg = loadConfig('dev', root);
+  const log = logger('stack');
+  const sup = new Supervisor(cfg.stateDir, log);
+  await withSignals(sup, log);
+  const started = Date.now();
+  const info = await startOrExit(sup, cfg, log);
+  let api: Managed;
   try {
-    await waitFor('the API', () => httpReady(`${info.apiUrl}/health`), 120_000, api.exited);
+    api = await startApi(sup, cfg, info, 'development');
   } catch (err) {
     log(`failed: ${(err as Error).message}`);
     await sup.stopAll();
@@ -174,7 +185,7 @@ async function test(): Promise<void> {
       CREFANS_STATE_DIR: cfg.stateDir,
       WRANGLER_SEND_METRICS: 'false',
     };
-    void info;
+    await startApi(sup, cfg, info, 'test');
     const tsc = await runCommand('typecheck', [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], env);
     results.push({ name: 'typecheck', ok: tsc === 0, passed: tsc === 0 ? 1 : 0, failed: tsc === 0 ? 0 : 1 });
     const tscMedia = await runCommand('typecheck media-service', [bin('typescript', 'bin/tsc'), '-p', 'media-service/tsconfig.json', '--noEmit'], env);
@@ -206,8 +217,9 @@ async function up(): Promise<void> {
   const sup = new Supervisor(cfg.stateDir, log);
   await withSignals(sup, log);
   const info = await startOrExit(sup, cfg, log);
+  if (cfg.profile === 'test') await startApi(sup, cfg, info, 'test');
   printTable(info);
-  log('stack running without the API; Ctrl-C stops it');
+  log(cfg.profile === 'test' ? 'stack running with the API (test profile); Ctrl-C stops it' : 'stack running without the API; Ctrl-C stops it');
   await new Promise(() => undefined);
 }
 

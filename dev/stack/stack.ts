@@ -91,7 +91,16 @@ export async function startStack(sup: Supervisor, cfg: StackConfig, log: (line: 
   const mediaServiceUrl = `http://127.0.0.1:${cfg.ports.media}`;
   const media = sup.start('media-service', process.execPath, [join(cfg.root, 'media-service/src/main.ts')], {
     cwd: join(cfg.root, 'media-service'),
-    env: { PORT: String(cfg.ports.media), HOST: '127.0.0.1' },
+    env: {
+      PORT: String(cfg.ports.media),
+      HOST: '127.0.0.1',
+      MEDIA_SERVICE_SECRET: LOCAL_MEDIA_SECRET,
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: s3.bucket,
+      S3_REGION: s3.region,
+      S3_ACCESS_KEY_ID: s3.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    },
   });
   await waitFor('media-service', () => httpReady(`${mediaServiceUrl}/health`), 30_000, media.exited);
 
@@ -123,6 +132,9 @@ export async function startStack(sup: Supervisor, cfg: StackConfig, log: (line: 
   return info;
 }
 
+/** Signs jobs (Worker → media-service) and callbacks (media-service → Worker) locally; a secret in production. */
+export const LOCAL_MEDIA_SECRET = 'crefans-local-media-service-key';
+
 /** The Worker's variables for this stack (wrangler dev and the workerd test pool use the same). */
 export function workerVars(info: StackInfo, appEnv: 'development' | 'test'): Record<string, string> {
   return {
@@ -145,6 +157,9 @@ export function workerVars(info: StackInfo, appEnv: 'development' | 'test'): Rec
     // Host-only cookies on plain http://127.0.0.1 (wrangler.toml's production Domain does not apply here).
     COOKIE_DOMAIN: '',
     COOKIE_SECURE: 'false',
+    MEDIA_SERVICE_URL: info.mediaServiceUrl,
+    MEDIA_SERVICE_SECRET: LOCAL_MEDIA_SECRET,
+    MEDIA_TOKEN_SECRET: 'crefans-local-media-token-key',
     // Short in tests so that the staleness bound can be waited out.
     PUBLIC_CACHE_TTL_SECONDS: appEnv === 'test' ? '2' : '30',
   };

@@ -6,7 +6,8 @@ import { medias, postingMedias, postings, type Media } from '../db/schema/index.
 import { ApiError } from '../lib/errors.ts';
 import { decide, loadGateFacts } from './gate.ts';
 
-export async function mediaForViewer(db: Database, viewerId: string | null, mediaId: string, now: Date): Promise<Media> {
+/** `lockedPreview`: also let through a viewer who sees a posting only locked (for the blurred preview). */
+export async function mediaForViewer(db: Database, viewerId: string | null, mediaId: string, now: Date, opts: { lockedPreview?: boolean } = {}): Promise<Media> {
   const [media] = await db.select().from(medias).where(and(eq(medias.id, mediaId), isNull(medias.deletedAt)));
   if (!media) throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
   if (viewerId === media.ownerId) return media;
@@ -18,6 +19,7 @@ export async function mediaForViewer(db: Database, viewerId: string | null, medi
     const d = decide(viewer, row, facts, now);
     if (!d.visible) continue;
     visibleSomewhere = true;
+    if (opts.lockedPreview) return media;
     const free = links.find((l) => l.postingId === row.id)?.isFreePreview ?? false;
     if (d.access === 'full' || free) return media;
   }
@@ -26,8 +28,28 @@ export async function mediaForViewer(db: Database, viewerId: string | null, medi
   throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
 }
 
-/** The storage key of the variant asked for, falling back to the original. */
+// The client's quality names (and the original backend's) mapped to our variants, best first.
+const IMAGE_QUALITY: Record<string, string[]> = {
+  high: ['w1920', 'w1080', 'w480'],
+  medium: ['w1080', 'w480'],
+  low: ['w480'],
+  thumbnail: ['thumbnail'],
+  preview: ['preview'],
+};
+const VIDEO_QUALITY: Record<string, string[]> = { '1080p': ['mp4_1080p', 'mp4_720p', 'mp4_480p'], '720p': ['mp4_720p', 'mp4_480p'], '480p': ['mp4_480p'] };
+
+/**
+ * The storage key for a quality. Without one: images get their largest web variant, videos the 720p MP4;
+ * before processing has finished, the original. `thumbnail-N` picks a video's Nth frame capture.
+ */
 export function variantKey(media: Media, quality: string | undefined): string {
-  if (quality && media.variants && media.variants[quality]) return media.variants[quality];
+  const variants = media.variants ?? {};
+  const thumb = quality ? /^thumbnail-(\d+)$/.exec(quality) : null;
+  if (thumb) return media.thumbnails?.[Number(thumb[1])] ?? media.storageKey;
+  if (quality && variants[quality]) return variants[quality];
+  const table = media.type === 'video' ? VIDEO_QUALITY : IMAGE_QUALITY;
+  const wanted = table[quality ?? (media.type === 'video' ? '720p' : 'high')] ?? [];
+  for (const name of wanted) if (variants[name]) return variants[name];
+  if (quality === 'preview' || quality === 'thumbnail') return variants.preview ?? variants.thumbnail ?? media.storageKey;
   return media.storageKey;
 }

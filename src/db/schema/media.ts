@@ -1,5 +1,5 @@
-import { bigint, index, int, json, mysqlEnum, mysqlTable, tinyint, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
-import { at, deletedAt, id, ref, timestamps } from './columns.ts';
+import { bigint, index, int, json, mysqlEnum, mysqlTable, primaryKey, tinyint, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { at, createdAt, deletedAt, id, ref, timestamps } from './columns.ts';
 
 export const MEDIA_TYPES = ['image', 'video', 'audio', 'document'] as const;
 export const MEDIA_STATUSES = ['uploading', 'uploaded', 'processing', 'ready', 'failed'] as const;
@@ -40,3 +40,18 @@ export const medias = mysqlTable(
 );
 
 export type Media = typeof medias.$inferSelect;
+
+/**
+ * Processing callbacks applied, one row per (job, event): a replayed or duplicated webhook finds its row and
+ * changes nothing. `event` is the state, plus the percentage for progress updates.
+ */
+export const mediaJobEvents = mysqlTable(
+  'media_job_events',
+  {
+    jobId: varchar('job_id', { length: 128 }).notNull(),
+    event: varchar('event', { length: 32 }).notNull(),
+    mediaId: ref('media_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ name: 'media_job_events_pk', columns: [t.jobId, t.event] })],
+);

@@ -1,0 +1,46 @@
+// Image variants with sharp: a 150×150 cover thumbnail and 480/1080/1920-wide WebP renditions (never
+// upscaled), a small heavily blurred preview for locked posts, and an optional watermark. Orientation is
+// applied from EXIF, then every output is written without metadata (sharp's default).
+import sharp, { type Sharp } from 'sharp';
+
+export interface ImageOutput {
+  name: string;
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+const WIDTHS = [
+  ['w480', 480, 80],
+  ['w1080', 1080, 85],
+  ['w1920', 1920, 88],
+] as const;
+
+function watermarkSvg(text: string, width: number): Buffer {
+  const size = Math.max(14, Math.round(width / 40));
+  const esc = text.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${size * 2}"><text x="${width - size}" y="${Math.round(size * 1.4)}" font-size="${size}" font-family="sans-serif" text-anchor="end" fill="white" fill-opacity="0.6">${esc}</text></svg>`,
+  );
+}
+
+export async function imageVariants(input: Buffer, opts: { watermark?: string } = {}): Promise<{ width: number; height: number; outputs: ImageOutput[] }> {
+  const oriented = sharp(input, { failOn: 'error' }).rotate();
+  const { data: base, info } = await oriented.toBuffer({ resolveWithObject: true });
+  const outputs: ImageOutput[] = [];
+  const push = async (name: string, pipeline: Sharp) => {
+    const { data, info: out } = await pipeline.toBuffer({ resolveWithObject: true });
+    outputs.push({ name, data, width: out.width, height: out.height });
+  };
+  await push('thumbnail', sharp(base).resize(150, 150, { fit: 'cover' }).webp({ quality: 75 }));
+  for (const [name, width, quality] of WIDTHS) {
+    let p = sharp(base).resize({ width, withoutEnlargement: true });
+    if (opts.watermark) {
+      const mark = watermarkSvg(opts.watermark, Math.min(width, info.width));
+      p = sharp(await p.toBuffer()).composite([{ input: mark, gravity: 'southeast' }]);
+    }
+    await push(name, p.webp({ quality }));
+  }
+  await push('preview', sharp(base).resize({ width: 64, withoutEnlargement: true }).blur(2).resize({ width: Math.min(480, info.width) }).blur(12).webp({ quality: 50 }));
+  return { width: info.width, height: info.height, outputs };
+}

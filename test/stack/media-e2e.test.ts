@@ -1,0 +1,277 @@
+// The media pipeline end to end on the local stack: the Worker under wrangler dev (its own queue consumer),
+// the verifying S3, media-service with sharp and ffmpeg, and the signed processing webhook. Media are made
+// here: a real JPEG with EXIF (sharp), a real 10-second MP4 (ffmpeg), an .exe renamed .jpg.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { SignJWT, importJWK, type JWK } from 'jose';
+import sharp from 'sharp';
+import { uuidv7 } from 'uuidv7';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_MEDIA_SECRET } from '../../dev/stack/stack.ts';
+import { createDb } from '../../src/db/client.ts';
+import { TREASURY_WALLET_ID } from '../../src/db/reference-data.ts';
+import { creators, medias, users } from '../../src/db/schema/index.ts';
+import { changeSupply, transfer } from '../../src/domain/ledger.ts';
+import { createTier } from '../../src/domain/memberships.ts';
+import { ensureWallet, kngWallet } from '../../src/domain/wallets.ts';
+import { signedHeaders } from '../../src/jobs/media.ts';
+import { readStackInfo } from '../stack-info.ts';
+
+const info = readStackInfo();
+const db = createDb(info.databaseUrl);
+const require = createRequire(import.meta.url);
+const keyFile = join(require.resolve('cognito-local/package.json'), '..', 'lib', 'keys', 'cognitoLocal.private.json');
+const work = mkdtempSync(join(tmpdir(), 'crefans-media-e2e-'));
+
+type Json = { success: boolean; data: Record<string, unknown> & { code?: string } };
+
+async function tokenFor(userId: string): Promise<string> {
+  const key = await importJWK((JSON.parse(readFileSync(keyFile, 'utf8')) as { jwk: JWK }).jwk, 'RS256');
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ token_use: 'access', client_id: info.cognito.clientId, username: userId })
+    .setProtectedHeader({ alg: 'RS256', kid: 'CognitoLocal' })
+    .setSubject(userId)
+    .setIssuer(info.cognito.issuer)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 3600)
+    .sign(key);
+}
+
+async function makeUser(creator: boolean): Promise<{ id: string; token: string }> {
+  const id = crypto.randomUUID();
+  await db.insert(users).values({ id, email: `${id}@media.test.crefans.local`, handle: `m${id.replace(/-/g, '').slice(0, 12)}`, nickname: `m${id.slice(0, 8)}`, name: 'media', status: 'active', confirmedAt: new Date() });
+  if (creator) await db.insert(creators).values({ userId: id });
+  await ensureWallet(db, id);
+  return { id, token: await tokenFor(id) };
+}
+
+function api(path: string, token: string | null, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (token) headers.set('cookie', `access_token=${token}`);
+  if (init.json !== undefined) headers.set('content-type', 'application/json');
+  return fetch(`${info.apiUrl}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body, redirect: 'manual' });
+}
+
+async function upload(token: string, fileName: string, contentType: string, bytes: Buffer): Promise<string> {
+  const prep = await api('/media/prepare-upload', token, { method: 'POST', json: { fileName, contentType, fileSize: bytes.length } });
+  const prepared = (await prep.json()) as Json;
+  expect(prep.status, JSON.stringify(prepared)).toBe(201);
+  const put = await fetch(prepared.data.uploadUrl as string, { method: 'PUT', body: bytes, headers: { 'content-type': contentType } });
+  expect(put.status).toBe(200);
+  const done = await api('/media/complete-upload', token, { method: 'POST', json: { mediaId: prepared.data.mediaId, s3Key: prepared.data.s3Key } });
+  const completed = (await done.json()) as Json;
+  expect(done.status, JSON.stringify(completed)).toBe(201);
+  expect(completed.data.mediaUrl).toBe(`${info.apiUrl}/media/${contentType.startsWith('video') ? 'video' : 'image'}/${prepared.data.mediaId as string}`);
+  return prepared.data.mediaId as string;
+}
+
+async function settled(token: string, mediaId: string, timeoutMs = 90_000): Promise<Json['data']> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Json['data'] = {};
+  while (Date.now() < deadline) {
+    last = ((await (await api(`/media/${mediaId}`, token)).json()) as Json).data;
+    if (last.status === 'READY' || last.status === 'FAILED') return last;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`media ${mediaId} still ${String(last.status)} after ${timeoutMs} ms`);
+}
+
+/** Follows the gate's redirect to the presigned URL and returns the bytes. */
+async function fetchVariant(token: string | null, path: string): Promise<{ status: number; bytes?: Buffer; location?: string; cache?: string | null }> {
+  const res = await api(path, token);
+  if (res.status !== 302) return { status: res.status };
+  const location = res.headers.get('location') ?? '';
+  const file = await fetch(location);
+  expect(file.status).toBe(200);
+  return { status: 302, bytes: Buffer.from(await file.arrayBuffer()), location, cache: res.headers.get('cache-control') };
+}
+
+let creator: { id: string; token: string };
+let fan: { id: string; token: string };
+let stranger: { id: string; token: string };
+
+beforeAll(async () => {
+  [creator, fan, stranger] = [await makeUser(true), await makeUser(false), await makeUser(false)];
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('images', () => {
+  it('a real JPEG becomes a 150 thumbnail and 480/1080/1920 WebP variants without EXIF, served only through the gate', async () => {
+    const jpeg = await sharp({ create: { width: 2400, height: 1600, channels: 3, background: '#3366aa' } })
+      .jpeg()
+      .withExif({ IFD0: { Copyright: 'private-exif-marker', Artist: 'someone' } })
+      .toBuffer();
+    expect((await sharp(jpeg).metadata()).exif).toBeDefined();
+    const id = await upload(creator.token, 'photo.jpg', 'image/jpeg', jpeg);
+    const media = await settled(creator.token, id);
+    expect(media.status).toBe('READY');
+    expect(media).toMatchObject({ width: 2400, height: 1600, progress: 100 });
+    expect(Object.keys(media.processedUrls as object).sort()).toEqual(['preview', 'thumbnail', 'w1080', 'w1920', 'w480']);
+    const expected: Record<string, [number, number]> = { thumbnail: [150, 150], low: [480, 320], medium: [1080, 720], high: [1920, 1280] };
+    for (const [quality, [w, h]] of Object.entries(expected)) {
+      const v = await fetchVariant(creator.token, `/media/image/${id}?quality=${quality}`);
+      expect(v.cache).toBe('private, no-store');
+      const meta = await sharp(v.bytes).metadata();
+      expect([quality, meta.format, meta.width, meta.height]).toEqual([quality, 'webp', w, h]);
+      expect(meta.exif).toBeUndefined();
+      expect(v.bytes!.includes('private-exif-marker')).toBe(false);
+    }
+    // Not attached to any live posting: only the owner may fetch it.
+    expect((await api(`/media/image/${id}`, stranger.token)).status).toBe(404);
+    expect((await api(`/media/image/${id}`, null)).status).toBe(404);
+  });
+
+  it('a small image is never upscaled', async () => {
+    const png = await sharp({ create: { width: 300, height: 200, channels: 4, background: '#ff0000' } }).png().toBuffer();
+    const id = await upload(creator.token, 'small.png', 'image/png', png);
+    expect((await settled(creator.token, id)).status).toBe('READY');
+    const big = await fetchVariant(creator.token, `/media/image/${id}?quality=high`);
+    expect((await sharp(big.bytes).metadata()).width).toBe(300);
+  });
+
+  it('an .exe renamed .jpg is rejected by its bytes with a clear reason', async () => {
+    const exe = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00', 'latin1'), Buffer.alloc(2048, 0x41)]);
+    const id = await upload(creator.token, 'holiday.jpg', 'image/jpeg', exe);
+    const media = await settled(creator.token, id);
+    expect(media.status).toBe('FAILED');
+    expect(String(media.errorMessage)).toMatch(/content .* is not an accepted image/);
+    expect((await api(`/media/image/${id}?quality=high`, creator.token)).status).toBe(302); // the owner still reaches the original
+  });
+});
+
+describe('video', () => {
+  let videoId: string;
+  let postingId: string;
+
+  beforeAll(async () => {
+    const file = join(work, 'clip.mp4');
+    await promisify(execFile)('ffmpeg', ['-hide_banner', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=10:size=1280x720:rate=24', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=10', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', file]);
+    videoId = await upload(creator.token, 'clip.mp4', 'video/mp4', readFileSync(file));
+    const tier = await createTier(db, creator.id, { name: 'members', description: null, benefits: [], level: 1, price: 10, billingUnit: 'MONTH', billingPeriod: 1, trialUnit: 'DAY', trialPeriod: 0, isActive: true });
+    const key = `media-e2e:${uuidv7()}`;
+    await changeSupply(db, { kind: 'mint', amount: 100, idempotencyKey: `${key}:mint` });
+    const wallet = await kngWallet(db, fan.id);
+    await transfer(db, { idempotencyKey: key, fromWalletId: TREASURY_WALLET_ID, toWalletId: wallet!.id, amount: 100, reason: 'charge' });
+    expect((await api(`/subscription/membership/${tier.id}`, fan.token, { method: 'POST' })).status).toBe(201);
+    const media = await settled(creator.token, videoId, 180_000);
+    expect(media.status, JSON.stringify(media)).toBe('READY');
+    const post = await api('/postings', creator.token, { method: 'POST', json: { title: 'members video', content: 'paid', status: 'PUBLISHED', is_membership: true, membership_level: 1, media_ids: [videoId] } });
+    expect(post.status).toBe(201);
+    postingId = ((await post.json()) as Json).data.id as string;
+  }, 240_000);
+
+  it('becomes an HLS master with renditions, MP4 fallbacks, 5 frame captures and its duration', async () => {
+    const [row] = await db.select().from(medias).where((await import('drizzle-orm')).eq(medias.id, videoId));
+    expect(row.durationMs).toBeGreaterThanOrEqual(9_900);
+    expect(row.durationMs).toBeLessThanOrEqual(10_100);
+    expect([row.width, row.height]).toEqual([1280, 720]);
+    expect(Object.keys(row.variants ?? {}).sort()).toEqual(['hls', 'mp4_480p', 'mp4_720p']);
+    expect(row.thumbnails).toHaveLength(5);
+    const frame = await fetchVariant(creator.token, `/media/video/${videoId}?quality=thumbnail-4`);
+    expect((await sharp(frame.bytes).metadata()).format).toBe('jpeg');
+    const mp4 = await fetchVariant(fan.token, `/media/video/${videoId}?quality=480p`);
+    expect(mp4.bytes!.subarray(4, 8).toString('latin1')).toBe('ftyp');
+  });
+
+  it('plays segment by segment through the token path for a subscriber; others get 403', async () => {
+    const playback = await api(`/media/${videoId}/playback`, fan.token);
+    const body = (await playback.json()) as Json;
+    expect(playback.status, JSON.stringify(body)).toBe(200);
+    expect(playback.headers.get('cache-control')).toBe('private, no-store');
+    const hlsUrl = body.data.hlsUrl as string;
+    expect(hlsUrl).toMatch(new RegExp(`/media/hls/[^/]+/${videoId}/master\\.m3u8$`));
+    const master = await fetch(hlsUrl);
+    expect(master.status).toBe(200);
+    const masterText = await master.text();
+    const renditions = masterText.split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(renditions).toEqual(['720p/index.m3u8', '480p/index.m3u8']);
+    let segments = 0;
+    for (const r of renditions) {
+      const playlistUrl = new URL(r, hlsUrl).toString();
+      const playlist = await fetch(playlistUrl);
+      expect(playlist.status).toBe(200);
+      const entries = (await playlist.text()).split('\n').filter((l) => l && !l.startsWith('#'));
+      expect(entries.every((e) => !e.includes('/') && !e.includes('http'))).toBe(true); // relative URIs
+      for (const e of entries) {
+        const seg = await fetch(new URL(e, playlistUrl));
+        expect(seg.status).toBe(200);
+        expect((await seg.arrayBuffer()).byteLength).toBeGreaterThan(0);
+        segments++;
+      }
+      const ranged = await fetch(new URL(entries[0], playlistUrl), { headers: { range: 'bytes=0-187' } });
+      expect(ranged.status).toBe(206);
+      expect((await ranged.arrayBuffer()).byteLength).toBe(188);
+    }
+    expect(segments).toBeGreaterThanOrEqual(4);
+    // A non-subscriber sees the posting locked: no playback, and the media URLs are refused.
+    const locked = await api(`/media/${videoId}/playback`, stranger.token);
+    expect(locked.status).toBe(403);
+    expect(((await locked.json()) as Json).data.code).toBe('CONTENT_LOCKED');
+    expect((await api(`/media/video/${videoId}`, stranger.token)).status).toBe(403);
+    // Forged, foreign and expired tokens.
+    const token = /\/media\/hls\/([^/]+)\//.exec(hlsUrl)![1];
+    const [exp, viewer, sig] = token.split('.');
+    const tampered = hlsUrl.replace(token, `${exp}.${viewer}.${sig.slice(0, -1)}${sig.endsWith('0') ? '1' : '0'}`);
+    expect((await fetch(tampered)).status).toBe(403);
+    expect((await fetch(hlsUrl.replace(token, `${Number(exp) + 3600}.${viewer}.${sig}`))).status).toBe(403);
+    expect((await fetch(hlsUrl.replace(token, `${exp}.${stranger.id}.${sig}`))).status).toBe(403);
+    expect((await fetch(hlsUrl.replace(videoId, crypto.randomUUID()))).status).toBe(403);
+    expect((await fetch(hlsUrl.replace(token, `${Math.floor(Date.now() / 1000) - 10}.${viewer}.${sig}`))).status).toBe(403);
+    expect(postingId).toBeTruthy();
+  });
+});
+
+describe('processing webhook', () => {
+  async function processingMedia(): Promise<{ id: string; jobId: string }> {
+    const id = uuidv7();
+    const jobId = `${id}-1`;
+    await db.insert(medias).values({ id, ownerId: creator.id, type: 'image', originalName: 'x.jpg', mimeType: 'image/jpeg', fileSize: 1, storageKey: `uploads/${creator.id}/${id}.jpg`, status: 'processing', processingJobId: jobId, processingAttempts: 1 });
+    return { id, jobId };
+  }
+  const post = async (body: string, headers: Record<string, string>) => fetch(`${info.apiUrl}/media/processing-webhook`, { method: 'POST', body, headers });
+  const signed = async (payload: unknown, at = new Date()) => {
+    const body = JSON.stringify(payload);
+    return { body, headers: await signedHeaders(LOCAL_MEDIA_SECRET, 'callback', body, at) };
+  };
+
+  it('rejects missing and bad signatures and stale timestamps', async () => {
+    const { id, jobId } = await processingMedia();
+    const cb = { jobId, mediaId: id, state: 'error', errorMessage: 'forged' };
+    expect((await post(JSON.stringify(cb), { 'content-type': 'application/json' })).status).toBe(401);
+    const ok = await signed(cb);
+    expect((await post(ok.body, { ...ok.headers, 'x-crefans-signature': 'ab'.repeat(32) })).status).toBe(401);
+    expect((await post(ok.body.replace('forged', 'forgeD'), ok.headers)).status).toBe(401);
+    const stale = await signed(cb, new Date(Date.now() - 6 * 60_000));
+    expect((await post(stale.body, stale.headers)).status).toBe(401);
+    const [row] = await db.select().from(medias).where((await import('drizzle-orm')).eq(medias.id, id));
+    expect(row.status).toBe('processing');
+  });
+
+  it('applies each (job, state) once and only allowed transitions', async () => {
+    const { eq } = await import('drizzle-orm');
+    const { id, jobId } = await processingMedia();
+    const progress = await signed({ jobId, mediaId: id, state: 'progressing', progress: 40 });
+    expect((await post(progress.body, progress.headers)).status).toBe(200);
+    const replay = await post(progress.body, progress.headers);
+    expect(replay.status).toBe(409);
+    expect(((await replay.json()) as Json).data.code).toBe('REPLAYED');
+    const outside = await signed({ jobId, mediaId: id, state: 'complete', result: { variants: { w480: `processed/${stranger.id}/x/w480.webp` }, thumbnails: [] } });
+    expect((await post(outside.body, outside.headers)).status).toBe(400);
+    const prefix = `processed/${creator.id}/${id}/`;
+    const done = await signed({ jobId, mediaId: id, state: 'complete', result: { variants: { w480: `${prefix}w480.webp` }, thumbnails: [], width: 10, height: 10 } });
+    expect((await post(done.body, done.headers)).status).toBe(200);
+    const again = await signed({ jobId, mediaId: id, state: 'complete', result: { variants: { w480: `${prefix}w480.webp` }, thumbnails: [] } });
+    expect((await post(again.body, again.headers)).status).toBe(409);
+    const late = await signed({ jobId, mediaId: id, state: 'error', errorMessage: 'late' });
+    expect((await post(late.body, late.headers)).status).toBe(409);
+    const stale = await signed({ jobId: `${id}-0`, mediaId: id, state: 'progressing', progress: 10 });
+    expect((await post(stale.body, stale.headers)).status).toBe(409);
+    const [row] = await db.select().from(medias).where(eq(medias.id, id));
+    expect(row).toMatchObject({ status: 'ready', progress: 100, width: 10 });
+  });
+});
