@@ -160,6 +160,8 @@ export function workerVars(info: StackInfo, appEnv: 'development' | 'test'): Rec
     MEDIA_SERVICE_URL: info.mediaServiceUrl,
     MEDIA_SERVICE_SECRET: LOCAL_MEDIA_SECRET,
     MEDIA_TOKEN_SECRET: 'crefans-local-media-token-key',
+    // Multipart from 5 MiB in tests, so that a test uploads a few small parts instead of 100 MB.
+    ...(appEnv === 'test' ? { MEDIA_MULTIPART_THRESHOLD_BYTES: '5242880', MEDIA_MULTIPART_PART_BYTES: '5242880' } : {}),
     // Short in tests so that the staleness bound can be waited out.
     PUBLIC_CACHE_TTL_SECONDS: appEnv === 'test' ? '2' : '30',
   };

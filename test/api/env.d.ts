@@ -18,6 +18,12 @@ declare global {
       COGNITO_CLIENT_ID: string;
       COGNITO_USER_POOL_ID: string;
       COGNITO_ENDPOINT: string;
+      S3_ENDPOINT: string;
+      S3_BUCKET: string;
+      S3_REGION: string;
+      S3_ACCESS_KEY_ID: string;
+      S3_SECRET_ACCESS_KEY: string;
+      MEDIA_MULTIPART_PART_BYTES: string;
       WALLET_QUEUE: Queue;
     }
     interface GlobalProps {
