@@ -95,6 +95,7 @@ export async function startStack(sup: Supervisor, cfg: StackConfig, log: (line: 
       PORT: String(cfg.ports.media),
       HOST: '127.0.0.1',
       MEDIA_SERVICE_SECRET: LOCAL_MEDIA_SECRET,
+      MEDIACONVERT_EVENTS_TOKEN: LOCAL_EVENTS_TOKEN,
       S3_ENDPOINT: s3.endpoint,
       S3_BUCKET: s3.bucket,
       S3_REGION: s3.region,
@@ -134,6 +135,8 @@ export async function startStack(sup: Supervisor, cfg: StackConfig, log: (line: 
 
 /** Signs jobs (Worker → media-service) and callbacks (media-service → Worker) locally; a secret in production. */
 export const LOCAL_MEDIA_SECRET = 'crefans-local-media-service-key';
+/** The header value EventBridge's API destination sends to media-service's /events/mediaconvert locally. */
+export const LOCAL_EVENTS_TOKEN = 'crefans-local-events-token';
 
 /** The Worker's variables for this stack (wrangler dev and the workerd test pool use the same). */
 export function workerVars(info: StackInfo, appEnv: 'development' | 'test'): Record<string, string> {

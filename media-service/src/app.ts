@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import type { MediaServiceConfig } from './config.ts';
-import { JobRunner, jobSchema } from './jobs.ts';
+import { timingSafeEqual } from 'node:crypto';
+import { JobRunner, jobSchema, sendCallback } from './jobs.ts';
+import { callbackForEvent, mediaConvertEventSchema } from './video-mediaconvert.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verify } from './signing.ts';
 import { ffmpegVersion } from './tools.ts';
 
@@ -26,6 +28,21 @@ export function createApp(config: MediaServiceConfig, runner = new JobRunner(con
     if (!job.success) return c.json({ error: { code: 'VALIDATION_FAILED', message: job.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') } }, 400);
     const accepted = runner.submit(job.data);
     return c.json({ jobId: job.data.jobId, accepted }, 202);
+  });
+  // MediaConvert job state events (EventBridge rule → API destination with the events token header).
+  app.post('/events/mediaconvert', async (c) => {
+    const expected = config.MEDIACONVERT_EVENTS_TOKEN;
+    const given = c.req.header('x-crefans-events-token') ?? '';
+    if (!expected || given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
+      return c.json({ error: { code: 'UNAUTHENTICATED', message: 'events token missing or wrong' } }, 401);
+    }
+    const event = mediaConvertEventSchema.safeParse(await c.req.json().catch(() => null));
+    if (!event.success) return c.json({ error: { code: 'VALIDATION_FAILED', message: 'not a MediaConvert Job State Change event with our user metadata' } }, 400);
+    const mapped = callbackForEvent(event.data);
+    if (!mapped) return c.json({ ignored: event.data.detail.status }, 200);
+    const outcome = await sendCallback(config, mapped.url, mapped.callback);
+    // Not delivered: 502, so EventBridge retries the event later.
+    return c.json({ callback: outcome }, outcome === 'failed' ? 502 : 200);
   });
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   return app;

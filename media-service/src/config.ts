@@ -21,6 +21,8 @@ export const configSchema = z.object({
   MEDIACONVERT_QUEUE_ARN: z.string().optional(),
   /** The bucket as MediaConvert names it (s3://bucket/…). */
   MEDIACONVERT_BUCKET: z.string().optional(),
+  /** EventBridge → media-service: the API destination sends this value in X-Crefans-Events-Token. */
+  MEDIACONVERT_EVENTS_TOKEN: z.string().min(16).optional(),
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   /** A job running longer than this fails (the Worker's sweeper may dispatch it again). */
   JOB_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(15 * 60_000),

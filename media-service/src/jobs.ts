@@ -11,7 +11,9 @@ import { imageVariants } from './images.ts';
 import { signedHeaders } from './signing.ts';
 import { ContentMismatch, assertContentMatches } from './sniff.ts';
 import { Storage } from './storage.ts';
-import { transcodeWithFfmpeg } from './video-ffmpeg.ts';
+import { probe, transcodeWithFfmpeg } from './video-ffmpeg.ts';
+import { mediaConvertClient, submitMediaConvertJob } from './video-mediaconvert.ts';
+import type { MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 
 export const jobSchema = z.object({
   jobId: z.string().min(1).max(128),
@@ -62,6 +64,7 @@ export class JobRunner {
   private readonly storage: Storage;
   readonly active = new Set<string>();
   private readonly config: MediaServiceConfig;
+  private mediaConvert: MediaConvertClient | undefined;
 
   constructor(config: MediaServiceConfig) {
     this.config = config;
@@ -97,6 +100,11 @@ export class JobRunner {
     });
     try {
       const result = await Promise.race([this.process(job), timeout]);
+      // MediaConvert: submitted; its state events report progress and the result.
+      if (result === 'submitted') {
+        log('info', 'job submitted to MediaConvert', { jobId: job.jobId, ms: Date.now() - started });
+        return;
+      }
       await sendCallback(this.config, job.callbackUrl, { jobId: job.jobId, mediaId: job.mediaId, state: 'complete', result });
       log('info', 'job complete', { jobId: job.jobId, type: job.type, ms: Date.now() - started });
     } catch (err) {
@@ -108,10 +116,16 @@ export class JobRunner {
     }
   }
 
-  private async process(job: Job): Promise<NonNullable<Callback['result']>> {
-    const original = await this.storage.get(job.sourceKey);
-    await assertContentMatches(job.type, job.mimeType, original.subarray(0, 4100));
+  private async process(job: Job): Promise<NonNullable<Callback['result']> | 'submitted'> {
+    await assertContentMatches(job.type, job.mimeType, await this.storage.head(job.sourceKey));
     const key = (name: string) => `${job.outputPrefix}${name}`;
+    if (job.type === 'video' && this.config.TRANSCODER === 'mediaconvert') {
+      const info = await probe(this.config.FFPROBE_PATH, await this.storage.presignedGet(job.sourceKey));
+      this.mediaConvert ??= mediaConvertClient(this.config);
+      await submitMediaConvertJob(this.mediaConvert, this.config, job, info);
+      return 'submitted';
+    }
+    const original = await this.storage.get(job.sourceKey);
     if (job.type === 'image') {
       const { width, height, outputs } = await imageVariants(original, { watermark: job.watermark });
       for (const o of outputs) await this.storage.put(key(`${o.name}.webp`), o.data, 'image/webp');

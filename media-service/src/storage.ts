@@ -22,6 +22,20 @@ export class Storage {
     return Buffer.from(await res.arrayBuffer());
   }
 
+  /** The first bytes of an object (for sniffing its type without downloading it). */
+  async head(key: string, bytes = 4100): Promise<Buffer> {
+    const res = await this.client.fetch(this.url(key), { headers: { range: `bytes=0-${bytes - 1}` } });
+    if (!res.ok) throw new Error(`storage GET ${key} (range): ${res.status}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  /** A presigned GET, for tools that read the object themselves (ffprobe). */
+  async presignedGet(key: string, expiresIn = 900): Promise<string> {
+    const url = new URL(this.url(key));
+    url.searchParams.set('X-Amz-Expires', String(expiresIn));
+    return (await this.client.sign(url.toString(), { method: 'GET', aws: { signQuery: true } })).url;
+  }
+
   async put(key: string, body: Buffer | Uint8Array, contentType: string): Promise<void> {
     const res = await this.client.fetch(this.url(key), { method: 'PUT', body, headers: { 'content-type': contentType } });
     if (!res.ok) throw new Error(`storage PUT ${key}: ${res.status}`);

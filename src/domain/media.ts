@@ -204,13 +204,12 @@ export async function myMedia(db: Database, ownerId: string, q: { limit: number;
 }
 
 /** Media stuck in processing past the timeout (a job lost with a crashed media-service). */
-export async function stuckMedia(db: Database, now: Date, timeoutMinutes: number): Promise<string[]> {
+export async function stuckMedia(db: Database, now: Date, timeoutMinutes: number): Promise<Array<Pick<Media, 'id' | 'status' | 'processingAttempts'>>> {
   const before = new Date(now.getTime() - timeoutMinutes * 60_000);
-  const rows = await db
-    .select({ id: medias.id })
+  return db
+    .select({ id: medias.id, status: medias.status, processingAttempts: medias.processingAttempts })
     .from(medias)
     .where(and(inArray(medias.status, ['uploaded', 'processing']), lt(medias.updatedAt, before), isNull(medias.deletedAt)))
     .limit(100);
-  return rows.map((r) => r.id);
 }
 

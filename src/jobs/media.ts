@@ -55,7 +55,8 @@ export async function verifySigned(secret: string, purpose: 'job' | 'callback', 
  */
 export async function dispatchMediaJob(db: Database, env: Env, mediaId: string, now: Date): Promise<'sent' | 'skipped' | 'failed'> {
   const [media] = await db.select().from(medias).where(eq(medias.id, mediaId));
-  if (!media || media.deletedAt || (media.status !== 'uploaded' && media.status !== 'processing')) return 'skipped';
+  // Only "uploaded" is dispatched: a duplicate delivery for a media already processing changes nothing.
+  if (!media || media.deletedAt || media.status !== 'uploaded') return 'skipped';
   if (media.processingAttempts >= MAX_JOB_ATTEMPTS) {
     await db
       .update(medias)
@@ -81,8 +82,14 @@ export async function dispatchMediaJob(db: Database, env: Env, mediaId: string, 
     callbackUrl: `${env.API_BASE_URL.replace(/\/$/, '')}/media/processing-webhook`,
   };
   const body = JSON.stringify(job);
-  const res = await fetch(`${env.MEDIA_SERVICE_URL.replace(/\/$/, '')}/jobs`, { method: 'POST', headers: await signedHeaders(env.MEDIA_SERVICE_SECRET, 'job', body, now), body });
-  if (!res.ok) throw new Error(`media-service refused job ${jobId}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+  try {
+    const res = await fetch(`${env.MEDIA_SERVICE_URL.replace(/\/$/, '')}/jobs`, { method: 'POST', headers: await signedHeaders(env.MEDIA_SERVICE_SECRET, 'job', body, now), body });
+    if (!res.ok) throw new Error(`media-service refused job ${jobId}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+  } catch (err) {
+    // Not sent: back to "uploaded" so that the queue's retry dispatches it again (the attempt still counts).
+    await db.update(medias).set({ status: 'uploaded' }).where(and(eq(medias.id, media.id), eq(medias.status, 'processing'), eq(medias.processingJobId, jobId)));
+    throw err;
+  }
   return 'sent';
 }
 
@@ -106,9 +113,21 @@ export async function consumeMediaBatch(batch: MessageBatch<unknown>, env: Env, 
   }
 }
 
-/** Cron: media whose job went quiet past the timeout are queued again (dispatch caps the attempts). */
+/**
+ * Cron: media whose job went quiet past the timeout (a crashed media-service, a lost message) go back to
+ * "uploaded" — guarded on the state seen — and are queued again; dispatch caps the attempts.
+ */
 export async function sweepStuckMedia(env: Env, logger: Logger, now: Date): Promise<number> {
-  const ids = await stuckMedia(createDb(env.DATABASE_URL), now, env.MEDIA_JOB_TIMEOUT_MINUTES);
+  const db = createDb(env.DATABASE_URL);
+  const stuck = await stuckMedia(db, now, env.MEDIA_JOB_TIMEOUT_MINUTES);
+  const ids: string[] = [];
+  for (const m of stuck) {
+    if (m.status === 'uploaded') ids.push(m.id);
+    else {
+      const reset = await db.update(medias).set({ status: 'uploaded' }).where(and(eq(medias.id, m.id), eq(medias.status, 'processing'), eq(medias.processingAttempts, m.processingAttempts)));
+      if (reset.rowsAffected === 1) ids.push(m.id);
+    }
+  }
   if (ids.length) {
     await env.MEDIA_QUEUE.sendBatch(ids.map((mediaId) => ({ body: { mediaId } })));
     logger.warn('media sweeper: re-queued stuck media', { count: ids.length });

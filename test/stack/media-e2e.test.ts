@@ -11,7 +11,7 @@ import { SignJWT, importJWK, type JWK } from 'jose';
 import sharp from 'sharp';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_MEDIA_SECRET } from '../../dev/stack/stack.ts';
+import { LOCAL_EVENTS_TOKEN, LOCAL_MEDIA_SECRET } from '../../dev/stack/stack.ts';
 import { createDb } from '../../src/db/client.ts';
 import { TREASURY_WALLET_ID } from '../../src/db/reference-data.ts';
 import { creators, medias, users } from '../../src/db/schema/index.ts';
@@ -273,5 +273,49 @@ describe('processing webhook', () => {
     expect((await post(stale.body, stale.headers)).status).toBe(409);
     const [row] = await db.select().from(medias).where(eq(medias.id, id));
     expect(row).toMatchObject({ status: 'ready', progress: 100, width: 10 });
+  });
+});
+
+describe('MediaConvert state events through media-service', () => {
+  async function event(name: string, ids: { id: string; jobId: string }): Promise<Response> {
+    const text = readFileSync(join(import.meta.dirname, '../../media-service/test/fixtures', name), 'utf8')
+      .replaceAll('__JOB__', ids.jobId)
+      .replaceAll('__MEDIA__', ids.id)
+      .replaceAll('__OWNER__', creator.id)
+      .replaceAll('__CALLBACK__', `${info.apiUrl}/media/processing-webhook`);
+    return fetch(`${info.mediaServiceUrl}/events/mediaconvert`, { method: 'POST', body: text, headers: { 'content-type': 'application/json', 'x-crefans-events-token': LOCAL_EVENTS_TOKEN } });
+  }
+  async function videoInProcessing(): Promise<{ id: string; jobId: string }> {
+    const id = uuidv7();
+    const jobId = `${id}-1`;
+    await db.insert(medias).values({ id, ownerId: creator.id, type: 'video', originalName: 'v.mp4', mimeType: 'video/mp4', fileSize: 1, storageKey: `uploads/${creator.id}/${id}.mp4`, status: 'processing', processingJobId: jobId, processingAttempts: 1 });
+    return { id, jobId };
+  }
+  const row = async (id: string) => (await db.select().from(medias).where((await import('drizzle-orm')).eq(medias.id, id)))[0];
+
+  it('STATUS_UPDATE moves progress, COMPLETE makes the media ready with its outputs, a repeated event changes nothing', async () => {
+    const ids = await videoInProcessing();
+    expect((await event('mediaconvert-status-update.json', ids)).status).toBe(200);
+    expect((await row(ids.id)).progress).toBe(42);
+    expect((await event('mediaconvert-complete.json', ids)).status).toBe(200);
+    const p = `processed/${creator.id}/${ids.id}/`;
+    expect(await row(ids.id)).toMatchObject({
+      status: 'ready',
+      progress: 100,
+      width: 1920,
+      height: 1080,
+      durationMs: 12_345,
+      variants: { hls: `${p}hls/master.m3u8`, mp4_1080p: `${p}mp4/video_1080p.mp4`, mp4_720p: `${p}mp4/video_720p.mp4`, mp4_480p: `${p}mp4/video_480p.mp4` },
+      thumbnails: [0, 1, 2, 3, 4].map((i) => `${p}thumbnails/frame.000000${i}.jpg`),
+    });
+    const again = await event('mediaconvert-complete.json', ids);
+    expect(((await again.json()) as { callback: string }).callback).toBe('refused');
+    expect((await row(ids.id)).status).toBe('ready');
+  });
+
+  it('ERROR fails the media with MediaConvert’s message', async () => {
+    const ids = await videoInProcessing();
+    expect((await event('mediaconvert-error.json', ids)).status).toBe(200);
+    expect(await row(ids.id)).toMatchObject({ status: 'failed', errorMessage: 'Video codec [indeo4] is not a supported input video codec' });
   });
 });
