@@ -25,22 +25,29 @@ function watermarkSvg(text: string, width: number): Buffer {
 }
 
 export async function imageVariants(input: Buffer, opts: { watermark?: string } = {}): Promise<{ width: number; height: number; outputs: ImageOutput[] }> {
-  const oriented = sharp(input, { failOn: 'error' }).rotate();
-  const { data: base, info } = await oriented.toBuffer({ resolveWithObject: true });
+  // Each output is its own pipeline from the original bytes: libvips shrinks JPEG and WebP on load, so a
+  // small rendition never decodes the full-size image. rotate() applies the EXIF orientation.
+  const meta = await sharp(input, { failOn: 'error' }).metadata();
+  if (!meta.width || !meta.height) throw new Error('not a readable image');
+  const swapped = (meta.orientation ?? 1) >= 5;
+  const info = { width: swapped ? meta.height : meta.width, height: swapped ? meta.width : meta.height };
+  const base = () => sharp(input, { failOn: 'error' }).rotate();
   const outputs: ImageOutput[] = [];
   const push = async (name: string, pipeline: Sharp) => {
     const { data, info: out } = await pipeline.toBuffer({ resolveWithObject: true });
     outputs.push({ name, data, width: out.width, height: out.height });
   };
-  await push('thumbnail', sharp(base).resize(150, 150, { fit: 'cover' }).webp({ quality: 75 }));
+  await push('thumbnail', base().resize(150, 150, { fit: 'cover' }).webp({ quality: 75 }));
   for (const [name, width, quality] of WIDTHS) {
-    let p = sharp(base).resize({ width, withoutEnlargement: true });
+    let p = base().resize({ width, withoutEnlargement: true });
     if (opts.watermark) {
       const mark = watermarkSvg(opts.watermark, Math.min(width, info.width));
       p = sharp(await p.toBuffer()).composite([{ input: mark, gravity: 'southeast' }]);
     }
     await push(name, p.webp({ quality }));
   }
-  await push('preview', sharp(base).resize({ width: 64, withoutEnlargement: true }).blur(2).resize({ width: Math.min(480, info.width) }).blur(12).webp({ quality: 50 }));
+  const tiny = await base().resize({ width: 64, withoutEnlargement: true }).blur(2).toBuffer();
+  const pw = Math.min(480, info.width);
+  await push('preview', sharp(tiny).resize(pw, Math.max(1, Math.round((pw * info.height) / info.width)), { fit: 'fill' }).blur(12).webp({ quality: 50 }));
   return { width: info.width, height: info.height, outputs };
 }

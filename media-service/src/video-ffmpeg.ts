@@ -77,18 +77,13 @@ export async function transcodeWithFfmpeg(ffmpeg: string, ffprobe: string, sourc
     const scale = `scale=-2:${Math.min(r.height, info.height - (info.height % 2))}`;
     const common = ['-vf', scale, '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', `${r.videoKbps}k`, '-maxrate', `${r.videoKbps}k`, '-bufsize', `${r.videoKbps * 2}k`, '-g', '48', '-sc_threshold', '0'];
     const audio = info.hasAudio ? ['-c:a', 'aac', '-b:a', `${r.audioKbps}k`, '-ac', '2', '-ar', '48000'] : ['-an'];
-    await run(
-      ffmpeg,
-      [
-        '-hide_banner', '-y', '-nostdin', '-progress', 'pipe:1', '-i', source,
-        ...common, ...audio, '-f', 'hls', '-hls_time', '4', '-hls_playlist_type', 'vod', '-hls_segment_filename', join(dir, 'seg_%03d.ts'), join(dir, 'index.m3u8'),
-        ...common, ...audio, '-movflags', '+faststart', join(outDir, 'mp4', `${r.name}.mp4`),
-      ],
-      (chunk) => {
-        const m = /out_time_us=(\d+)/.exec(chunk);
-        if (m) progress(Math.min(99, Math.floor(((i + Number(m[1]) / totalUs) / (rungs.length + 0.2)) * 100)));
-      },
-    );
+    // Encoded once per rung (the MP4); the HLS rendition is the same streams segmented without re-encoding.
+    const mp4 = join(outDir, 'mp4', `${r.name}.mp4`);
+    await run(ffmpeg, ['-hide_banner', '-y', '-nostdin', '-progress', 'pipe:1', '-i', source, ...common, ...audio, '-movflags', '+faststart', mp4], (chunk) => {
+      const m = /out_time_us=(\d+)/.exec(chunk);
+      if (m) progress(Math.min(99, Math.floor(((i + Number(m[1]) / totalUs) / (rungs.length + 0.2)) * 100)));
+    });
+    await run(ffmpeg, ['-hide_banner', '-y', '-nostdin', '-i', mp4, '-c', 'copy', '-f', 'hls', '-hls_time', '4', '-hls_playlist_type', 'vod', '-hls_segment_filename', join(dir, 'seg_%03d.ts'), join(dir, 'index.m3u8')]);
     const width = Math.round((info.width * Math.min(r.height, info.height)) / info.height / 2) * 2;
     master.push(`#EXT-X-STREAM-INF:BANDWIDTH=${(r.videoKbps + r.audioKbps) * 1000},RESOLUTION=${width}x${Math.min(r.height, info.height)}`, `${r.name}/index.m3u8`);
     variants[`mp4_${r.name}`] = `mp4/${r.name}.mp4`;

@@ -8,7 +8,7 @@ import type { Database } from '../db/client.ts';
 import { medias, type Media } from '../db/schema/index.ts';
 import type { Env } from '../env.ts';
 import { ApiError } from '../lib/errors.ts';
-import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, deleteObject, headObject, presign } from '../lib/storage.ts';
+import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, deleteObject, headObject, listKeys, presign } from '../lib/storage.ts';
 
 type MediaType = Media['type'];
 
@@ -177,13 +177,16 @@ export async function abortUpload(db: Database, env: Env, ownerId: string, media
   await db.update(medias).set({ deletedAt: now, multipartUploadId: null }).where(eq(medias.id, media.id));
 }
 
-/** Deletes a media: hidden at once; its stored objects are removed (original and processed outputs). */
+/**
+ * Deletes a media: hidden at once; then its stored objects are removed — the original and everything under its
+ * processed prefix (variants, HLS playlists and segments, frame captures).
+ */
 export async function deleteMedia(db: Database, env: Env, ownerId: string, mediaId: string, now: Date): Promise<void> {
   const media = await ownMedia(db, ownerId, mediaId);
   await db.update(medias).set({ deletedAt: now }).where(and(eq(medias.id, media.id), isNull(medias.deletedAt)));
-  const keys = new Set([media.storageKey, ...Object.values(media.variants ?? {}), ...(media.thumbnails ?? [])]);
   if (media.multipartUploadId) await abortMultipartUpload(env, media.storageKey, media.multipartUploadId).catch(() => undefined);
-  for (const key of keys) if (!key.endsWith('/')) await deleteObject(env, key).catch(() => undefined);
+  const keys = [media.storageKey, ...(await listKeys(env, `processed/${media.ownerId}/${media.id}/`))];
+  for (const key of keys) await deleteObject(env, key);
 }
 
 /** A failed job can be tried again by its owner: back to "uploaded" and queued. */

@@ -83,7 +83,32 @@ export async function deleteObject(env: StorageEnv, key: string): Promise<void> 
   if (res.status !== 404) await expectOk(res, 'DELETE');
 }
 
-const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false });
+const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (name) => name === 'Contents' });
+
+/** Every key under a prefix (ListObjectsV2, following continuation tokens). */
+export async function listKeys(env: StorageEnv, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const url = new URL(`${env.S3_ENDPOINT.replace(/\/$/, '')}/${env.S3_BUCKET}`);
+    url.searchParams.set('list-type', '2');
+    url.searchParams.set('prefix', prefix);
+    if (token) url.searchParams.set('continuation-token', token);
+    let res: Response;
+    try {
+      res = await storageClient(env).fetch(url.toString());
+    } catch (err) {
+      throw new ApiError('STORAGE_UNAVAILABLE', '저장소에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.', { cause: err });
+    }
+    const doc = xml.parse(await (await expectOk(res, 'ListObjectsV2')).text()) as {
+      ListBucketResult?: { Contents?: Array<{ Key: string }>; IsTruncated?: string; NextContinuationToken?: string };
+    };
+    const result = doc.ListBucketResult;
+    for (const c of result?.Contents ?? []) keys.push(String(c.Key));
+    token = result?.IsTruncated === 'true' ? result.NextContinuationToken : undefined;
+  } while (token);
+  return keys;
+}
 
 export async function createMultipartUpload(env: StorageEnv, key: string, contentType: string): Promise<string> {
   const res = await expectOk(await send(env, key, { method: 'POST', query: { uploads: '' }, headers: { 'content-type': contentType } }), 'CreateMultipartUpload');

@@ -19,6 +19,7 @@ import { changeSupply, transfer } from '../../src/domain/ledger.ts';
 import { createTier } from '../../src/domain/memberships.ts';
 import { ensureWallet, kngWallet } from '../../src/domain/wallets.ts';
 import { signedHeaders } from '../../src/jobs/media.ts';
+import { listKeys } from '../../src/lib/storage.ts';
 import { readStackInfo } from '../stack-info.ts';
 
 const info = readStackInfo();
@@ -132,6 +133,19 @@ describe('images', () => {
     expect((await settled(creator.token, id)).status).toBe('READY');
     const big = await fetchVariant(creator.token, `/media/image/${id}?quality=high`);
     expect((await sharp(big.bytes).metadata()).width).toBe(300);
+  });
+
+  it('delete removes the original and every processed output from storage', async () => {
+    const png = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#00ff00' } }).png().toBuffer();
+    const id = await upload(creator.token, 'gone.png', 'image/png', png);
+    expect((await settled(creator.token, id)).status).toBe('READY');
+    const storage = { S3_ENDPOINT: info.s3.endpoint, S3_BUCKET: info.s3.bucket, S3_REGION: info.s3.region, S3_ACCESS_KEY_ID: info.s3.accessKeyId, S3_SECRET_ACCESS_KEY: info.s3.secretAccessKey };
+    const prefix = `processed/${creator.id}/${id}/`;
+    expect((await listKeys(storage, prefix)).length).toBe(5);
+    expect((await api(`/media/${id}`, creator.token, { method: 'DELETE' })).status).toBe(200);
+    expect(await listKeys(storage, prefix)).toEqual([]);
+    expect(await listKeys(storage, `uploads/${creator.id}/${id}`)).toEqual([]);
+    expect((await api(`/media/image/${id}`, creator.token)).status).toBe(404);
   });
 
   it('an .exe renamed .jpg is rejected by its bytes with a clear reason', async () => {
