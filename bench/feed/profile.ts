@@ -8,11 +8,12 @@ import { createDb } from '../../src/db/client.ts';
 import { postings } from '../../src/db/schema/index.ts';
 import { feedAuthors, personalFeed } from '../../src/domain/feed.ts';
 import { liveNow, pageRows, viewPostings } from '../../src/domain/postings.ts';
-import { summarize } from '../lib.ts';
+import { record, summarize } from '../lib.ts';
 import { gatewayUrl, mysqlConfig, sizes, startBenchDb, userId } from './setup.ts';
 
 const sup = await startBenchDb(() => {});
 const runs = Number(process.env.PROFILE_RUNS ?? 100);
+const lines: Array<[string, number]> = [];
 async function time(label: string, fn: () => Promise<unknown>): Promise<number> {
   await fn();
   const t: number[] = [];
@@ -23,6 +24,7 @@ async function time(label: string, fn: () => Promise<unknown>): Promise<number> 
   }
   const p50 = summarize(t).p50;
   console.log(`${label.padEnd(58)} p50 ${p50.toFixed(2)} ms`);
+  lines.push([label, p50]);
   return p50;
 }
 try {
@@ -37,7 +39,18 @@ try {
   await time('trivial query through the gateway (select 1)', () => db.execute('select 1'));
   await time('stage 2: viewPostings (7 queries in parallel + serialise)', () => viewPostings(db, fan, rows, now, 'http://x'));
   await time('whole personalFeed (page query + stage 2)', () => personalFeed(db, { viewerId: fan, filter: 'all', after: null, limit: 20, now, apiBase: 'http://x' }));
+  const [[{ n }]] = (await conn.query('select count(*) n from user_follows where follower_id = ?', [fan])) as unknown as [[{ n: number }]];
   await conn.end();
+  const md = [
+    '# Personal feed profile (domain code in Node against the benchmark gateway; no workerd)',
+    '',
+    `Data: ${Object.entries(sizes()).map(([k, v]) => `${v.toLocaleString()} ${k}`).join(', ')}; the fan follows ${n} creators. ${runs} runs each, p50 (${new Date().toISOString()}).`,
+    '',
+    '| stage | p50 ms |',
+    '|---|---|',
+    ...lines.map(([label, p50]) => `| ${label} | ${p50.toFixed(2)} |`),
+  ].join('\n');
+  record('feed-profile', { sizes: sizes(), follows: n, runs, p50: Object.fromEntries(lines) }, md);
 } finally {
   await sup.stopAll();
 }
