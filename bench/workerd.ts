@@ -104,6 +104,8 @@ export function benchWorkerVars(cognito: { region: string; userPoolId: string; c
     MEDIA_SERVICE_URL: 'http://127.0.0.1:9',
     MEDIA_SERVICE_SECRET: 'bench-media-service-key',
     MEDIA_TOKEN_SECRET: 'bench-media-token-key-0',
+    TOSS_SECRET_KEY: 'bench-toss-secret',
+    TOSS_CLIENT_KEY: 'bench-toss-client',
     ...overrides,
   };
 }

@@ -12,6 +12,7 @@ import { init } from './middleware/init.ts';
 import { auth } from './routes/auth/index.ts';
 import { commentRoutes } from './routes/comments/index.ts';
 import { exploreRoutes } from './routes/explore/index.ts';
+import { paymentRoutes } from './routes/payment/index.ts';
 import { feedRoutes } from './routes/feed/index.ts';
 import { followRoutes } from './routes/follow/index.ts';
 import { health } from './routes/health/index.ts';
@@ -54,6 +55,7 @@ export function createApp() {
   app.route('/media', mediaRoutes);
   app.route('/feed', feedRoutes);
   app.route('/explore', exploreRoutes);
+  app.route('/payment', paymentRoutes);
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

@@ -79,6 +79,12 @@ export const envSchema = z.object({
   /** A processing job not finished after this many minutes is dispatched again (capped attempts). */
   MEDIA_JOB_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
 
+  /** Toss Payments: API base, secret key (server), client key (handed to the payment widget), call timeout. */
+  TOSS_API_URL: z.url().default('https://api.tosspayments.com'),
+  TOSS_SECRET_KEY: z.string().min(1),
+  TOSS_CLIENT_KEY: z.string().min(1),
+  TOSS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+
   /** Seconds an anonymous public feed or explore page may be served from the edge cache (the staleness bound). */
   PUBLIC_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
 

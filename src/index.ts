@@ -4,6 +4,7 @@ import { type Bindings, parseEnv } from './env.ts';
 import { WALLET_DLQ_NAME, WALLET_QUEUE_NAME, consumeWalletBatch, consumeWalletDeadLetters, sweepMissingWallets } from './jobs/wallets.ts';
 import { MEDIA_DLQ_NAME, MEDIA_QUEUE_NAME, consumeMediaBatch, sweepStuckMedia } from './jobs/media.ts';
 import { createDb } from './db/client.ts';
+import { reconcilePayments } from './domain/payments.ts';
 import { checkLedgerInvariants } from './domain/ledger.ts';
 import { runRenewals } from './domain/renewals.ts';
 import { createLogger } from './lib/logger.ts';
@@ -38,6 +39,8 @@ export default {
       graceDays: env.SUBSCRIPTION_GRACE_DAYS,
     });
     if (report.examined) logger.info('renewals', { ...report });
+    const payments = await reconcilePayments(createDb(env.DATABASE_URL), env, new Date(controller.scheduledTime), (level, msg, f) => logger[level](msg, f));
+    if (payments.settled || payments.recovered || payments.expired || payments.flagged) logger.info('payment reconciliation', { ...payments });
     const ledger = await checkLedgerInvariants(createDb(env.DATABASE_URL));
     if (!ledger.ok) logger.error('ledger invariants broken', { ...ledger });
   },

@@ -57,6 +57,7 @@ function printTable(info: StackInfo): void {
     ['cognito-local', `${info.cognito.endpoint} pool=${info.cognito.userPoolId} client=${info.cognito.clientId}`],
     ['S3 (s3rver behind the SigV4 verifier)', `${info.s3.endpoint} bucket=${info.s3.bucket}`],
     ['media-service', info.mediaServiceUrl],
+    ['Toss Payments (stand-in)', `${info.toss.endpoint}  approve an order: POST ${info.toss.windowApproveUrl} {orderId, amount}`],
     ['confirmation codes', `${info.mailboxUrl}/codes/<email>  (also printed here and in ${info.confirmationCodesFile})`],
     ['demo creator', `${info.demo.creator.email} / ${info.demo.creator.password}`],
     ['demo fan', `${info.demo.fan.email} / ${info.demo.fan.password}`],

@@ -8,7 +8,7 @@ export interface StackConfig {
   profile: Profile;
   root: string;
   stateDir: string;
-  ports: { api: number; gateway: number; mysql: number; cognito: number; s3: number; s3Store: number; media: number; mailbox: number; inspector: number };
+  ports: { api: number; gateway: number; mysql: number; cognito: number; s3: number; s3Store: number; media: number; toss: number; mailbox: number; inspector: number };
   mysql: { user: string; password: string; database: string };
   gateway: { user: string; password: string };
   s3: { bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
@@ -18,8 +18,8 @@ export interface StackConfig {
 
 const BASE_PORTS: Record<Profile, StackConfig['ports']> = {
   // 9229 (the Node/devtools inspector default, also cognito-local's default port) is avoided on purpose.
-  dev: { api: 8787, gateway: 3900, mysql: 3907, cognito: 3910, s3: 3920, s3Store: 3922, media: 3930, mailbox: 3940, inspector: 9240 },
-  test: { api: 8797, gateway: 3901, mysql: 3917, cognito: 3911, s3: 3921, s3Store: 3923, media: 3931, mailbox: 3941, inspector: 9241 },
+  dev: { api: 8787, gateway: 3900, mysql: 3907, cognito: 3910, s3: 3920, s3Store: 3922, media: 3930, toss: 3950, mailbox: 3940, inspector: 9240 },
+  test: { api: 8797, gateway: 3901, mysql: 3917, cognito: 3911, s3: 3921, s3Store: 3923, media: 3931, toss: 3951, mailbox: 3941, inspector: 9241 },
 };
 
 function port(name: string, fallback: number): number {

@@ -22,6 +22,8 @@ export interface StackInfo {
   cognito: CognitoInfo;
   s3: S3Info;
   mediaServiceUrl: string;
+  /** The local Toss Payments stand-in (dev/fake-toss): its API, the keys, and the payment-window controls. */
+  toss: { endpoint: string; secretKey: string; clientKey: string; windowApproveUrl: string };
   /** GET <mailboxUrl>/codes/<email> → the latest confirmation code cognito-local "sent" there. */
   mailboxUrl: string;
   confirmationCodesFile: string;
@@ -105,6 +107,13 @@ export async function startStack(sup: Supervisor, cfg: StackConfig, log: (line: 
   });
   await waitFor('media-service', () => httpReady(`${mediaServiceUrl}/health`), 30_000, media.exited);
 
+  log('starting the Toss Payments stand-in');
+  const tossUrl = `http://127.0.0.1:${cfg.ports.toss}`;
+  const toss = sup.start('fake-toss', process.execPath, [join(cfg.root, 'dev/fake-toss/src/main.ts')], {
+    env: { FAKE_TOSS_PORT: String(cfg.ports.toss), TOSS_SECRET_KEY: LOCAL_TOSS_SECRET_KEY },
+  });
+  await waitFor('fake Toss', () => httpReady(`${tossUrl}/_fake/calls`), 20_000, toss.exited);
+
   log('applying migrations');
   await applyMigrations(databaseUrl);
   log('seeding demo data');
@@ -120,6 +129,7 @@ export async function startStack(sup: Supervisor, cfg: StackConfig, log: (line: 
     cognito,
     s3,
     mediaServiceUrl,
+    toss: { endpoint: tossUrl, secretKey: LOCAL_TOSS_SECRET_KEY, clientKey: LOCAL_TOSS_CLIENT_KEY, windowApproveUrl: `${tossUrl}/_fake/window/approve` },
     mailboxUrl,
     confirmationCodesFile: join(cfg.stateDir, 'confirmation-codes.jsonl'),
     demo: {
@@ -135,6 +145,9 @@ export async function startStack(sup: Supervisor, cfg: StackConfig, log: (line: 
 
 /** Signs jobs (Worker → media-service) and callbacks (media-service → Worker) locally; a secret in production. */
 export const LOCAL_MEDIA_SECRET = 'crefans-local-media-service-key';
+/** Test keys in Toss's format, for the local stand-in only. */
+export const LOCAL_TOSS_SECRET_KEY = 'test_sk_crefansLocalStandIn0000';
+export const LOCAL_TOSS_CLIENT_KEY = 'test_ck_crefansLocalStandIn0000';
 /** The header value EventBridge's API destination sends to media-service's /events/mediaconvert locally. */
 export const LOCAL_EVENTS_TOKEN = 'crefans-local-events-token';
 
@@ -161,6 +174,11 @@ export function workerVars(info: StackInfo, appEnv: 'development' | 'test'): Rec
     COOKIE_DOMAIN: '',
     COOKIE_SECURE: 'false',
     MEDIA_SERVICE_URL: info.mediaServiceUrl,
+    TOSS_API_URL: info.toss.endpoint,
+    TOSS_SECRET_KEY: info.toss.secretKey,
+    TOSS_CLIENT_KEY: info.toss.clientKey,
+    // Short in tests, where the stand-in is told to hang.
+    TOSS_TIMEOUT_MS: appEnv === 'test' ? '1500' : '10000',
     MEDIA_SERVICE_SECRET: LOCAL_MEDIA_SECRET,
     MEDIA_TOKEN_SECRET: 'crefans-local-media-token-key',
     // Multipart from 5 MiB in tests, so that a test uploads a few small parts instead of 100 MB.

@@ -105,7 +105,12 @@ export interface PostResult {
  * `withinTx` lets a caller add its own writes (a subscription row, an event) to the same transaction;
  * it must not call anything outside the database.
  */
-export async function postTransfers(db: Database, legs: TransferLeg[], withinTx?: (tx: Tx, posted: Transfer[]) => Promise<void>): Promise<PostResult> {
+export async function postTransfers(
+  db: Database,
+  legs: TransferLeg[],
+  withinTx?: (tx: Tx, posted: Transfer[]) => Promise<void>,
+  beforeLegs?: (tx: Tx) => Promise<void>,
+): Promise<PostResult> {
   legs.forEach(assertLeg);
   const keys = legs.map((l) => l.idempotencyKey);
   const existing = await findByKeys(db, keys);
@@ -114,18 +119,17 @@ export async function postTransfers(db: Database, legs: TransferLeg[], withinTx?
     try {
       const posted = await db.transaction(async (tx) => {
         const out: Transfer[] = [];
+        if (beforeLegs) await beforeLegs(tx);
         for (const leg of legs) out.push(await applyLeg(tx, leg));
         if (withinTx) await withinTx(tx, out);
         return out;
       });
       return { transfers: posted, replayed: false };
     } catch (err) {
-      if (isDuplicateKey(err)) {
-        // A concurrent request with the same key won; answer with what it wrote.
-        const winner = await findByKeys(db, keys);
-        if (winner.size > 0) return replay(winner, legs);
-        throw err;
-      }
+      // A concurrent request with the same key may have won (our insert then fails as a duplicate, or our
+      // debit finds the funds already moved by it): answer with what it wrote.
+      const winner = await findByKeys(db, keys);
+      if (winner.size > 0) return replay(winner, legs);
       if (isDeadlock(err) && attempt < DEADLOCK_RETRIES) continue;
       throw err;
     }
@@ -170,29 +174,34 @@ export async function changeSupply(
     return { replayed: true };
   }
   try {
-    await db.transaction(async (tx) => {
-      const delta = input.kind === 'mint' ? sql`${wallets.balance} + ${input.amount}` : sql`${wallets.balance} - ${input.amount}`;
-      const guard = input.kind === 'mint' ? eq(wallets.id, TREASURY_WALLET_ID) : and(eq(wallets.id, TREASURY_WALLET_ID), sql`${wallets.balance} >= ${input.amount}`);
-      const updated = await tx.update(wallets).set({ balance: delta }).where(guard);
-      if (updated.rowsAffected !== 1) throw new ApiError('INSUFFICIENT_BALANCE', '트레저리 잔액이 부족합니다.');
-      const [after] = await tx.select({ balance: wallets.balance }).from(wallets).where(eq(wallets.id, TREASURY_WALLET_ID));
-      await tx.insert(tokenSupplyChanges).values({
-        idempotencyKey: input.idempotencyKey,
-        tokenTypeId: KNG_TOKEN_TYPE_ID,
-        walletId: TREASURY_WALLET_ID,
-        kind: input.kind,
-        amount: input.amount,
-        balanceBefore: input.kind === 'mint' ? after.balance - input.amount : after.balance + input.amount,
-        balanceAfter: after.balance,
-        referenceType: input.referenceType ?? null,
-        referenceId: input.referenceId ?? null,
-      });
-    });
+    await db.transaction((tx) => supplyChangeInTx(tx, input));
     return { replayed: false };
   } catch (err) {
     if (isDuplicateKey(err)) return { replayed: true };
     throw err;
   }
+}
+
+
+/** A supply change inside the caller's open transaction (e.g. a top-up's mint with its credit). */
+export async function supplyChangeInTx(tx: Tx, input: { kind: 'mint' | 'burn'; amount: number; idempotencyKey: string; referenceType?: string; referenceId?: string }): Promise<void> {
+  if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new ApiError('VALIDATION_FAILED', '수량은 1 이상의 정수여야 합니다.');
+  const delta = input.kind === 'mint' ? sql`${wallets.balance} + ${input.amount}` : sql`${wallets.balance} - ${input.amount}`;
+  const guard = input.kind === 'mint' ? eq(wallets.id, TREASURY_WALLET_ID) : and(eq(wallets.id, TREASURY_WALLET_ID), sql`${wallets.balance} >= ${input.amount}`);
+  const updated = await tx.update(wallets).set({ balance: delta }).where(guard);
+  if (updated.rowsAffected !== 1) throw new ApiError('INSUFFICIENT_BALANCE', '트레저리 잔액이 부족합니다.');
+  const [after] = await tx.select({ balance: wallets.balance }).from(wallets).where(eq(wallets.id, TREASURY_WALLET_ID));
+  await tx.insert(tokenSupplyChanges).values({
+    idempotencyKey: input.idempotencyKey,
+    tokenTypeId: KNG_TOKEN_TYPE_ID,
+    walletId: TREASURY_WALLET_ID,
+    kind: input.kind,
+    amount: input.amount,
+    balanceBefore: input.kind === 'mint' ? after.balance - input.amount : after.balance + input.amount,
+    balanceAfter: after.balance,
+    referenceType: input.referenceType ?? null,
+    referenceId: input.referenceId ?? null,
+  });
 }
 
 export interface InvariantReport {

@@ -175,7 +175,9 @@ export async function applyCallback(db: Database, cb: ProcessingCallback, now: D
       return;
     }
     if (cb.state === 'error') {
-      await tx.update(medias).set({ status: 'failed', errorMessage: (cb.errorMessage ?? cb.errorCode ?? 'processing failed').slice(0, 500) }).where(eq(medias.id, media.id));
+      // The machine code first (e.g. CONTENT_MISMATCH), then the reason.
+      const message = [cb.errorCode, cb.errorMessage].filter(Boolean).join(': ') || 'processing failed';
+      await tx.update(medias).set({ status: 'failed', errorMessage: message.slice(0, 500) }).where(eq(medias.id, media.id));
       return;
     }
     const result = cb.result!;

@@ -26,3 +26,8 @@ export function jsonContent<T extends z.ZodType>(schema: T, description: string)
 
 export const errorResponses = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, jsonContent(ErrorBodySchema, `Error (${s})`)]));
+
+/** A query enum as the web client spells it (upper case) for values stored in lower case. */
+export function upperEnum(values: readonly string[]) {
+  return z.enum(values.map((v) => v.toUpperCase()) as [string, ...string[]]);
+}

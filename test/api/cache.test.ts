@@ -27,6 +27,8 @@ describe('edge cache', () => {
   it('a publish shows on the anonymous public feed within the bound', async () => {
     const url = `/feed/public?limit=3&probe=${crypto.randomUUID()}`;
     await api(url);
+    // The first answer is stored in the background (waitUntil): wait until it is served from the cache.
+    for (let i = 0; i < 40 && (await api(url)).headers.get('x-cache') !== 'HIT'; i++) await new Promise((r) => setTimeout(r, 25));
     const author = await makeCreator();
     const res = await postJson('/postings', { title: 'fresh', content: 'fresh', status: 'PUBLISHED' }, { cookies: { access_token: await tokenFor(author) } });
     const id = ((await res.json()) as { data: { id: string } }).data.id;

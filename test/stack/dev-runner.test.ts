@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
-const ports = { API: 8899, GATEWAY: 3986, MYSQL: 3987, COGNITO: 3988, S3: 3989, MEDIA: 3990, MAILBOX: 3991, S3STORE: 3992, INSPECTOR: 9251 };
+const ports = { API: 8899, GATEWAY: 3986, MYSQL: 3987, COGNITO: 3988, S3: 3989, MEDIA: 3990, MAILBOX: 3991, S3STORE: 3992, TOSS: 3993, INSPECTOR: 9251 };
 
 function alive(pid: number): boolean {
   try {

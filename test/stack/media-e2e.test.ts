@@ -153,7 +153,7 @@ describe('images', () => {
     const id = await upload(creator.token, 'holiday.jpg', 'image/jpeg', exe);
     const media = await settled(creator.token, id);
     expect(media.status).toBe('FAILED');
-    expect(String(media.errorMessage)).toMatch(/content .* is not an accepted image/);
+    expect(String(media.errorMessage)).toMatch(/^CONTENT_MISMATCH: the file's content \(application\/x-msdownload\) is not an accepted image/);
     expect((await api(`/media/image/${id}?quality=high`, creator.token)).status).toBe(302); // the owner still reaches the original
   });
 });
@@ -330,6 +330,6 @@ describe('MediaConvert state events through media-service', () => {
   it('ERROR fails the media with MediaConvert’s message', async () => {
     const ids = await videoInProcessing();
     expect((await event('mediaconvert-error.json', ids)).status).toBe(200);
-    expect(await row(ids.id)).toMatchObject({ status: 'failed', errorMessage: 'Video codec [indeo4] is not a supported input video codec' });
+    expect(await row(ids.id)).toMatchObject({ status: 'failed', errorMessage: 'MEDIACONVERT_1030: Video codec [indeo4] is not a supported input video codec' });
   });
 });

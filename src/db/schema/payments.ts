@@ -1,7 +1,7 @@
 import { bigint, boolean, index, json, mysqlEnum, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
 import { at, id, ref, timestamps } from './columns.ts';
 
-export const PAYMENT_STATUSES = ['pending', 'approved', 'credited', 'canceled', 'partial_canceled', 'failed'] as const;
+export const PAYMENT_STATUSES = ['pending', 'approved', 'credited', 'canceling', 'canceled', 'partial_canceled', 'failed'] as const;
 
 /** An order sent to Toss Payments. The server chooses order id and amount; the client never does. */
 export const paymentOrders = mysqlTable(

@@ -14,7 +14,7 @@ import { MEDIA_TYPES, medias } from '../../db/schema/index.ts';
 import { applyCallback, callbackSchema, verifySigned } from '../../jobs/media.ts';
 import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
-import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
+import { envelope, errorResponses, jsonContent, upperEnum } from '../../lib/openapi.ts';
 import { getObject, presignGet } from '../../lib/storage.ts';
 
 export const mediaRoutes = new OpenAPIHono<AppEnv>();
@@ -139,7 +139,7 @@ mediaRoutes.openapi(
       query: z.object({
         limit: z.coerce.number().int().min(1).max(100).default(20),
         offset: z.coerce.number().int().min(0).max(100_000).default(0),
-        type: z.enum(MEDIA_TYPES.map((t) => t.toUpperCase()) as [string, ...string[]]).optional(),
+        type: upperEnum(MEDIA_TYPES).optional(),
       }),
     },
     responses: { 200: jsonContent(envelope(z.array(MediaViewSchema)), 'Media'), ...errorResponses(400, 401) },

@@ -1,0 +1,1 @@
+ALTER TABLE `payment_orders` MODIFY COLUMN `status` enum('pending','approved','credited','canceling','canceled','partial_canceled','failed') NOT NULL DEFAULT 'pending';
