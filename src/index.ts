@@ -8,6 +8,7 @@ import { reconcilePayments } from './domain/payments.ts';
 import { checkLedgerInvariants } from './domain/ledger.ts';
 import { runRenewals } from './domain/renewals.ts';
 import { createLogger } from './lib/logger.ts';
+import { TossClient } from './lib/toss.ts';
 
 const app = createApp();
 
@@ -37,6 +38,7 @@ export default {
     const report = await runRenewals(createDb(env.DATABASE_URL), new Date(controller.scheduledTime), {
       feeBps: env.PLATFORM_FEE_BPS,
       graceDays: env.SUBSCRIPTION_GRACE_DAYS,
+      toss: new TossClient(env),
     });
     if (report.examined) logger.info('renewals', { ...report });
     const payments = await reconcilePayments(createDb(env.DATABASE_URL), env, new Date(controller.scheduledTime), (level, msg, f) => logger[level](msg, f));

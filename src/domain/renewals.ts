@@ -2,7 +2,8 @@
 //   canceled            → expired (access ended with the period);
 //   trialing / active   → charge the next anchored period (a pending downgrade applies first);
 //   no funds            → grace (access for SUBSCRIPTION_GRACE_DAYS, charge retried each run), then expired.
-// Each period's charge has its own idempotency key (subscription id + period start), and the subscription
+// Card subscriptions are charged through Toss by billing key (card-subscriptions.ts renewByCard), then
+// recorded the same way. Each period's charge has its own idempotency key (subscription id + period start), and the subscription
 // row moves forward in the same transaction, guarded by its old period end — so a repeated or parallel run
 // charges each period once, and a run after downtime catches up period by period.
 import { and, asc, eq, inArray, lte, or } from 'drizzle-orm';
@@ -13,6 +14,7 @@ import { ApiError } from '../lib/errors.ts';
 import { isDuplicateKey } from './identity.ts';
 import { postTransfers } from './ledger.ts';
 import { periodBoundary, periodIndex } from './periods.ts';
+import { renewByCard } from './card-subscriptions.ts';
 import { paymentLegs, type BillingSettings } from './subscriptions.ts';
 import { ensureWallet, kngWallet } from './wallets.ts';
 
@@ -64,7 +66,6 @@ async function renewOnce(db: Database, sub: Subscription, settings: BillingSetti
   const k = periodIndex(sub.billingAnchorAt, tier.billingUnit, tier.billingPeriod, start);
   const end = periodBoundary(sub.billingAnchorAt, tier.billingUnit, tier.billingPeriod, k + 1);
   const key = `renew:${sub.id}:${start.getTime()}`;
-  const legs = paymentLegs(key, await walletId(db, sub.subscriberId), await walletId(db, sub.creatorId), tier.price, settings.feeBps, { type: 'subscription', id: sub.id });
   const advance = async (tx: Parameters<Parameters<Database['transaction']>[0]>[0], transferId: string | null) => {
     const moved = await tx
       .update(subscriptions)
@@ -84,6 +85,12 @@ async function renewOnce(db: Database, sub: Subscription, settings: BillingSetti
     });
   };
   try {
+    if (sub.paymentMethod === 'card') {
+      // Card: charged through Toss by billing key (outside any transaction), then recorded with `advance`.
+      if (!settings.toss) return 'raced';
+      return await renewByCard(db, settings.toss, sub, tier, start, settings, advance);
+    }
+    const legs = paymentLegs(key, await walletId(db, sub.subscriberId), await walletId(db, sub.creatorId), tier.price, settings.feeBps, { type: 'subscription', id: sub.id });
     if (legs.length) {
       const result = await postTransfers(db, legs, (tx, posted) => advance(tx, posted[0]?.id ?? null));
       return result.replayed ? 'raced' : 'charged';
@@ -163,8 +170,12 @@ export async function runRenewals(db: Database, now: Date, settings: BillingSett
         continue;
       }
       if (outcome === 'raced') break;
-      // No funds.
+      // No funds (or a declined card).
       if (sub.status === 'grace') {
+        // A card is tried again on the next run as a new attempt (a new order id).
+        if (sub.paymentMethod === 'card') {
+          await db.update(subscriptions).set({ failureCount: sub.failureCount + 1 }).where(and(eq(subscriptions.id, sub.id), eq(subscriptions.failureCount, sub.failureCount), eq(subscriptions.status, 'grace')));
+        }
         if (sub.graceEndsAt && sub.graceEndsAt <= now && (await expire(db, sub, sub.graceEndsAt, 'grace ended'))) report.expired++;
       } else if (await toGrace(db, sub, settings)) {
         report.toGrace++;

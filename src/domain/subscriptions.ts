@@ -9,6 +9,7 @@ import type { Database } from '../db/client.ts';
 import { TREASURY_WALLET_ID } from '../db/reference-data.ts';
 import { creators, membershipItems, subscriptionEvents, subscriptions, users, type MembershipItem, type Subscription } from '../db/schema/index.ts';
 import { ApiError } from '../lib/errors.ts';
+import type { TossClient } from '../lib/toss.ts';
 import { grantsAccess, subscriptionGrantsAccess } from './gate.ts';
 import { isDuplicateKey } from './identity.ts';
 import { postTransfers, type TransferLeg } from './ledger.ts';
@@ -22,6 +23,8 @@ type EventType = (typeof subscriptionEvents.$inferInsert)['type'];
 export interface BillingSettings {
   feeBps: number;
   graceDays: number;
+  /** Card renewals charge through Toss; without a client (tests of token renewals) card subscriptions wait. */
+  toss?: TossClient;
 }
 
 /**

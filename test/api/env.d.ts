@@ -25,6 +25,10 @@ declare global {
       S3_SECRET_ACCESS_KEY: string;
       MEDIA_MULTIPART_PART_BYTES: string;
       MEDIA_SERVICE_SECRET: string;
+      TOSS_API_URL: string;
+      TOSS_SECRET_KEY: string;
+      TOSS_CLIENT_KEY: string;
+      PLATFORM_FEE_BPS?: string;
       WALLET_QUEUE: Queue;
     }
     interface GlobalProps {

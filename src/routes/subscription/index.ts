@@ -1,10 +1,12 @@
-// /subscription: subscribe to a tier with KNG, cancel (and undo) auto-renewal, and list mine.
+// /subscription: subscribe to a tier with KNG or by card (Toss billing), cancel (and undo) auto-renewal, and list mine.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
+import type { Env } from '../../env.ts';
 import type { Subscription } from '../../db/schema/index.ts';
 import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema/index.ts';
+import { cardAmount, confirmCardSubscription, myCardSubscriptions, prepareCardSubscription, stopCardSubscription } from '../../domain/card-subscriptions.ts';
 import { refundLatestCharge } from '../../domain/refunds.ts';
 import { cancel, mySubscriptions, resume, subscribe } from '../../domain/subscriptions.ts';
 import { ok } from '../../lib/envelope.ts';
@@ -139,5 +141,97 @@ subscription.openapi(
   async (c) => {
     const { db, clock } = c.get('services');
     return ok(c, { subscriptions: await mySubscriptions(db, viewerId(c), clock.now()) });
+  },
+);
+
+// Card memberships (Toss billing), the web client's flow: prepare → Toss billing-auth window → confirm.
+const settingsOf = (env: Env) => ({ feeBps: env.PLATFORM_FEE_BPS, graceDays: env.SUBSCRIPTION_GRACE_DAYS });
+
+subscription.openapi(
+  createRoute({
+    method: 'post',
+    path: '/billing/prepare',
+    tags: ['subscription'],
+    summary: 'Start a card membership: the customer key and URLs for the Toss billing-auth window',
+    middleware: [authRequired] as const,
+    request: { body: { content: { 'application/json': { schema: z.object({ membershipItemId: z.uuid() }) } } } },
+    responses: {
+      200: jsonContent(
+        envelope(z.object({ membershipItemId: z.string(), membershipName: z.string(), price: z.number().int(), tokenPrice: z.number().int(), billingPeriod: z.number().int(), billingUnit: z.string(), customerKey: z.string(), clientKey: z.string(), successUrl: z.string(), failUrl: z.string() })),
+        'Prepared',
+      ),
+      ...errorResponses(400, 401, 404, 409),
+    },
+  }),
+  async (c) => ok(c, await prepareCardSubscription(c.get('services').db, c.get('env'), viewerId(c), c.req.valid('json').membershipItemId)),
+);
+
+subscription.openapi(
+  createRoute({
+    method: 'post',
+    path: '/billing/confirm',
+    tags: ['subscription'],
+    summary: 'Finish a card membership: issue the billing key, charge the first period (or start the trial), subscribe',
+    middleware: [authRequired] as const,
+    request: { body: { content: { 'application/json': { schema: z.object({ authKey: z.string().min(1).max(300), customerKey: z.string().min(1).max(300), membershipItemId: z.uuid(), userId: z.string().optional() }) } } } },
+    responses: {
+      200: jsonContent(
+        envelope(
+          z.object({
+            subscriptionId: z.string(),
+            membershipName: z.string(),
+            membershipItem: z.object({ id: z.string(), name: z.string(), price: z.number().int(), billing_unit: z.string(), billing_period: z.number().int() }),
+            nextBillingDate: z.string(),
+            status: z.string(),
+          }),
+        ),
+        'Subscribed',
+      ),
+      ...errorResponses(400, 401, 403, 404, 409, 502, 503),
+    },
+  }),
+  async (c) => {
+    const { db, clock, logger } = c.get('services');
+    // `userId` in the body (sent by the original client) is ignored: the subscriber is the signed-in viewer.
+    const { authKey, customerKey, membershipItemId } = c.req.valid('json');
+    const { subscription: s, tier } = await confirmCardSubscription(db, c.get('env'), viewerId(c), { authKey, customerKey, membershipItemId }, clock.now(), settingsOf(c.get('env')), (m, f) => logger.warn(m, f));
+    return ok(c, {
+      subscriptionId: s.id,
+      membershipName: tier.name,
+      membershipItem: { id: tier.id, name: tier.name, price: cardAmount(tier), billing_unit: tier.billingUnit, billing_period: tier.billingPeriod },
+      nextBillingDate: s.currentPeriodEnd.toISOString(),
+      status: s.status.toUpperCase(),
+    });
+  },
+);
+
+subscription.openapi(
+  createRoute({
+    method: 'get',
+    path: '/billing/my',
+    tags: ['subscription'],
+    summary: 'My card memberships',
+    middleware: [authRequired] as const,
+    responses: { 200: jsonContent(envelope(z.array(z.record(z.string(), z.unknown()))), 'Mine'), ...errorResponses(401) },
+  }),
+  async (c) => {
+    const { db, clock } = c.get('services');
+    return ok(c, await myCardSubscriptions(db, viewerId(c), clock.now()));
+  },
+);
+
+subscription.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/billing/{subscriptionId}',
+    tags: ['subscription'],
+    summary: 'Stop renewing a card membership (access continues to the end of the paid period)',
+    middleware: [authRequired] as const,
+    request: { params: z.object({ subscriptionId: z.uuid() }) },
+    responses: { 200: jsonContent(envelope(z.null()), 'Stopped'), ...errorResponses(401, 404) },
+  }),
+  async (c) => {
+    await stopCardSubscription(c.get('services').db, viewerId(c), c.req.valid('param').subscriptionId);
+    return ok(c, null, { message: '다음 결제일부터 자동 결제가 중지됩니다.' });
   },
 );
