@@ -5,7 +5,8 @@
 // The payment window is replaced by `POST /_fake/window/approve` ({ orderId, amount, orderName? } → the
 // `paymentKey` the widget's success redirect would carry) and `POST /_fake/window/billing-auth` ({ customerKey }
 // → `authKey`). Tests steer faults with `POST /_fake/faults` ({ op, mode: fail|timeout|late|decline, times }),
-// read calls with `GET /_fake/calls`, and make webhooks with `POST /_fake/webhook` (see README).
+// read calls with `GET /_fake/calls`, and move virtual accounts with `POST /_fake/deposit` and
+// `POST /_fake/deposit-revert` ({ paymentKey }). Webhooks are posted by the tests themselves, as Toss would.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
@@ -136,6 +137,15 @@ export function startFakeToss(opts: FakeTossOptions) {
         return send(res, 200, { faults });
       }
       if (path === '/_fake/calls' && req.method === 'GET') return send(res, 200, { calls });
+      // A virtual account: the money arrives (DONE), or a deposit is reverted by the bank (back to waiting).
+      if ((path === '/_fake/deposit' || path === '/_fake/deposit-revert') && req.method === 'POST') {
+        const p = payments.get(String(body.paymentKey));
+        if (!p) return send(res, 404, { code: 'NOT_FOUND_PAYMENT', message: 'no such payment' });
+        p.status = path === '/_fake/deposit' ? 'DONE' : 'WAITING_FOR_DEPOSIT';
+        p.approvedAt = p.status === 'DONE' ? now() : null;
+        p.lastTransactionKey = key('txrd_');
+        return send(res, 200, p);
+      }
       if (path.startsWith('/_fake/payments/') && req.method === 'GET') return send(res, 200, payments.get(decodeURIComponent(path.slice('/_fake/payments/'.length))) ?? null);
       return send(res, 404, { code: 'NOT_FOUND', message: path });
     }

@@ -1,5 +1,5 @@
-import { bigint, boolean, index, json, mysqlEnum, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
-import { at, id, ref, timestamps } from './columns.ts';
+import { bigint, boolean, index, json, mysqlEnum, mysqlTable, primaryKey, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import { at, createdAt, id, ref, timestamps } from './columns.ts';
 
 export const PAYMENT_STATUSES = ['pending', 'approved', 'credited', 'canceling', 'canceled', 'partial_canceled', 'failed'] as const;
 
@@ -40,3 +40,16 @@ export const paymentOrders = mysqlTable(
 );
 
 export type PaymentOrder = typeof paymentOrders.$inferSelect;
+
+/** Toss webhooks applied, one row per (payment key, status, transaction key): a repeated delivery finds its row. */
+export const paymentWebhookEvents = mysqlTable(
+  'payment_webhook_events',
+  {
+    paymentKey: varchar('payment_key', { length: 200 }).notNull(),
+    status: varchar('status', { length: 32 }).notNull(),
+    transactionKey: varchar('transaction_key', { length: 100 }).notNull(),
+    eventType: varchar('event_type', { length: 40 }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ name: 'payment_webhook_events_pk', columns: [t.paymentKey, t.status, t.transactionKey] })],
+);

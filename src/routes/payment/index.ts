@@ -7,7 +7,10 @@ import { authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { PAYMENT_STATUSES, users } from '../../db/schema/index.ts';
 import { KNG_PRODUCTS, cancelPayment, confirmPayment, failPayment, paymentHistory, paymentInfo, paymentView, preparePayment } from '../../domain/payments.ts';
+import { handleTossWebhook, webhookSchema } from '../../domain/payment-webhooks.ts';
 import { ok } from '../../lib/envelope.ts';
+import { ApiError } from '../../lib/errors.ts';
+import { TossUnavailable } from '../../lib/toss.ts';
 import { envelope, errorResponses, jsonContent, upperEnum } from '../../lib/openapi.ts';
 
 export const paymentRoutes = new OpenAPIHono<AppEnv>();
@@ -169,3 +172,19 @@ paymentRoutes.openapi(
     return ok(c, paymentView(order));
   },
 );
+
+paymentRoutes.post('/webhook', async (c) => {
+  // Toss calls this without credentials: the body is a hint, checked against Toss itself (see payment-webhooks.ts).
+  const { db, logger } = c.get('services');
+  const parsed = webhookSchema.safeParse(await c.req.json().catch(() => null));
+  if (!parsed.success) throw new ApiError('VALIDATION_FAILED', '알 수 없는 웹훅 형식입니다.', { details: parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })) });
+  let outcome: Awaited<ReturnType<typeof handleTossWebhook>>;
+  try {
+    outcome = await handleTossWebhook(db, c.get('env'), parsed.data, (level, msg, f) => logger[level](msg, f));
+  } catch (err) {
+    // Toss unreachable: 503 so that Toss delivers the webhook again later.
+    if (err instanceof TossUnavailable) throw new ApiError('PAYMENT_PROVIDER_UNAVAILABLE', '결제사 확인에 실패했습니다.', { cause: err });
+    throw err;
+  }
+  return ok(c, { outcome }, { message: outcome });
+});
