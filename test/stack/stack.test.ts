@@ -49,6 +49,12 @@ describe('stack.json', () => {
   it('every listed service answers', async () => {
     const media = await fetch(`${info.mediaServiceUrl}/health`);
     expect(media.status).toBe(200);
+    // The Toss stand-in: its controls answer, its API wants the secret key like Toss.
+    expect((await fetch(`${info.toss.endpoint}/_fake/calls`)).status).toBe(200);
+    const unauthenticated = await fetch(`${info.toss.endpoint}/v1/payments/tgen_x`);
+    expect([unauthenticated.status, ((await unauthenticated.json()) as { code: string }).code]).toEqual([401, 'UNAUTHORIZED_KEY']);
+    const lookup = await fetch(`${info.toss.endpoint}/v1/payments/tgen_x`, { headers: { authorization: `Basic ${btoa(`${info.toss.secretKey}:`)}` } });
+    expect(lookup.status).toBe(404);
     const jwks = await fetch(`${info.cognito.issuer}/.well-known/jwks.json`);
     expect(jwks.status).toBe(200);
     expect(((await jwks.json()) as { keys: unknown[] }).keys.length).toBeGreaterThan(0);
