@@ -39,6 +39,8 @@ try {
   const conn = await mysql.createConnection({ ...mysqlConfig });
   const followed = Array.from({ length: Math.min(50, size.creators) }, (_, i) => userId(i));
   await conn.query('insert ignore into user_follows (follower_id, following_id) values ?', [followed.map((c) => [fan, c])]);
+  // The generator's random follows come on top of these 50.
+  const [[{ n: fanFollows }]] = (await conn.query('select count(*) n from user_follows where follower_id = ?', [fan])) as unknown as [[{ n: number }]];
   const keyFile = join(require.resolve('cognito-local/package.json'), '..', 'lib', 'keys', 'cognitoLocal.private.json');
   const key = await importJWK((JSON.parse(readFileSync(keyFile, 'utf8')) as { jwk: JWK }).jwk, 'RS256');
   const now = Math.floor(Date.now() / 1000);
@@ -82,7 +84,7 @@ try {
       // The Cache API is backed by bench/cache-service.js (an in-memory cache worker in the same workerd).
       [CACHED, { path: '/feed/public?limit=20', connections, seconds }],
       ['public feed, cache miss (anonymous, new URL each time)', { path: '/feed/public?limit=20', connections, seconds, randomise: true }],
-      ['personal feed (fan following 50 creators)', { path: '/feed?limit=20', connections, seconds, headers: cookie }],
+      [`personal feed (fan following ${fanFollows} creators)`, { path: '/feed?limit=20', connections, seconds, headers: cookie }],
       // Last: every detail view queues a counter update on the same posting row (see the results note).
       ['posting detail (one hot posting)', { path: `/postings/${detail}`, connections, seconds, headers: cookie }],
     ];

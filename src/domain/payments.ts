@@ -3,12 +3,13 @@
 // the treasury and a charge transfer, both keyed by the order). If crediting fails after Toss approved, the
 // payment is cancelled through Toss; if even that fails, the order stays "approved" for the reconciliation job.
 // Never charged-but-uncredited, never credited twice.
-import { and, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
 import { TREASURY_WALLET_ID } from '../db/reference-data.ts';
 import { paymentOrders, users, type PaymentOrder } from '../db/schema/index.ts';
 import type { Env } from '../env.ts';
+import { encodeCursor, type Keyset } from '../lib/cursor.ts';
 import { ApiError } from '../lib/errors.ts';
 import { TossClient, TossRejected, TossUnavailable, type TossPayment } from '../lib/toss.ts';
 import { changeSupply, postTransfers, supplyChangeInTx, transfer } from './ledger.ts';
@@ -207,13 +208,26 @@ export async function failPayment(db: Database, userId: string, input: { orderId
   return byOrder(db, order.orderId);
 }
 
-export async function paymentHistory(db: Database, userId: string, q: { page: number; limit: number; status?: PaymentOrder['status'] }) {
+/**
+ * The user's payments, newest first: by keyset cursor (`after`, answered with `nextCursor`), or by page for the
+ * web client (`page`/`limit`, with `total`).
+ */
+export async function paymentHistory(db: Database, userId: string, q: { page?: number; after?: Keyset | null; limit: number; status?: PaymentOrder['status'] }) {
   const where = and(eq(paymentOrders.userId, userId), q.status ? eq(paymentOrders.status, q.status) : undefined);
+  const order = [desc(paymentOrders.createdAt), desc(paymentOrders.id)] as const;
+  if (q.page === undefined) {
+    const keyset = q.after ? or(lt(paymentOrders.createdAt, q.after.at), and(eq(paymentOrders.createdAt, q.after.at), lt(paymentOrders.id, q.after.id))) : undefined;
+    const rows = await db.select().from(paymentOrders).where(and(where, keyset)).orderBy(...order).limit(q.limit + 1);
+    const shown = rows.slice(0, q.limit);
+    const last = shown[shown.length - 1];
+    const hasMore = rows.length > q.limit;
+    return { transactions: shown.map(paymentView), nextCursor: hasMore && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null, hasMore };
+  }
   const [rows, [{ total }]] = await Promise.all([
-    db.select().from(paymentOrders).where(where).orderBy(desc(paymentOrders.createdAt), desc(paymentOrders.id)).limit(q.limit).offset((q.page - 1) * q.limit),
+    db.select().from(paymentOrders).where(where).orderBy(...order).limit(q.limit).offset((q.page - 1) * q.limit),
     db.select({ total: count() }).from(paymentOrders).where(where),
   ]);
-  return { transactions: rows.map(paymentView), pagination: { page: q.page, limit: q.limit, total, totalPages: Math.max(1, Math.ceil(total / q.limit)) } };
+  return { transactions: rows.map(paymentView), pagination: { page: q.page, limit: q.limit, total, totalPages: Math.max(1, Math.ceil(total / q.limit)) }, hasMore: q.page * q.limit < total };
 }
 
 /** The order behind a payment key, for its owner or an admin; anyone else: not found. */

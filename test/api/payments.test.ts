@@ -188,6 +188,24 @@ describe('confirm', () => {
   });
 });
 
+describe('history', () => {
+  it('pages by cursor without gaps or repeats, and by page with totals; only my own orders', async () => {
+    const [user, other] = [await makeCreator(), await makeCreator()];
+    const mine = [await prepare(user, 1100), await prepare(user, 3300), await prepare(user, 5500)].map((o) => o.orderId).reverse();
+    await prepare(other, 1100);
+    const first = await readJson<{ data: { transactions: Payment[]; nextCursor: string; hasMore: boolean } }>(await api('/payment/history?limit=2', await as(user)));
+    expect(first.body.data.transactions.map((t) => t.orderId)).toEqual(mine.slice(0, 2));
+    expect(first.body.data.hasMore).toBe(true);
+    const second = await readJson<{ data: { transactions: Payment[]; nextCursor: string | null; hasMore: boolean } }>(await api(`/payment/history?limit=2&cursor=${first.body.data.nextCursor}`, await as(user)));
+    expect(second.body.data).toMatchObject({ hasMore: false, nextCursor: null });
+    expect(second.body.data.transactions.map((t) => t.orderId)).toEqual(mine.slice(2));
+    const paged = await readJson<{ data: { transactions: Payment[]; pagination: { total: number; totalPages: number } } }>(await api('/payment/history?page=2&limit=2&status=PENDING', await as(user)));
+    expect(paged.body.data.pagination).toMatchObject({ total: 3, totalPages: 2 });
+    expect(paged.body.data.transactions.map((t) => t.orderId)).toEqual(mine.slice(2));
+    await expectError(await api('/payment/history?cursor=not-a-cursor', await as(user)), 400, 'VALIDATION_FAILED');
+  });
+});
+
 describe('info and cancel', () => {
   it('info and cancel are for the owner or an admin; others get 404', async () => {
     const [user, other, admin] = [await makeCreator(), await makeCreator(), await makeCreator()];

@@ -8,6 +8,7 @@ import type { AppEnv } from '../../context.ts';
 import { PAYMENT_STATUSES, users } from '../../db/schema/index.ts';
 import { KNG_PRODUCTS, cancelPayment, confirmPayment, failPayment, paymentHistory, paymentInfo, paymentView, preparePayment } from '../../domain/payments.ts';
 import { handleTossWebhook, webhookSchema } from '../../domain/payment-webhooks.ts';
+import { decodeCursor } from '../../lib/cursor.ts';
 import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { TossUnavailable } from '../../lib/toss.ts';
@@ -124,23 +125,36 @@ paymentRoutes.openapi(
     method: 'get',
     path: '/history',
     tags: ['payment'],
-    summary: "The viewer's payments, newest first",
+    summary: "The viewer's payments, newest first (cursor, or page/limit as the web client asks)",
     middleware: [authRequired] as const,
     request: {
       query: z.object({
-        page: z.coerce.number().int().min(1).max(10_000).default(1),
+        cursor: z.string().max(200).optional(),
+        page: z.coerce.number().int().min(1).max(10_000).optional(),
         limit: z.coerce.number().int().min(1).max(100).default(20),
         status: upperEnum(PAYMENT_STATUSES).optional(),
       }),
     },
     responses: {
-      200: jsonContent(envelope(z.object({ transactions: z.array(PaymentViewSchema), pagination: z.object({ page: z.number(), limit: z.number(), total: z.number(), totalPages: z.number() }) })), 'History'),
+      200: jsonContent(
+        envelope(
+          z.object({
+            transactions: z.array(PaymentViewSchema),
+            hasMore: z.boolean(),
+            nextCursor: z.string().nullable().optional(),
+            pagination: z.object({ page: z.number(), limit: z.number(), total: z.number(), totalPages: z.number() }).optional(),
+          }),
+        ),
+        'History',
+      ),
       ...errorResponses(400, 401),
     },
   }),
   async (c) => {
     const q = c.req.valid('query');
-    return ok(c, await paymentHistory(c.get('services').db, viewerId(c), { page: q.page, limit: q.limit, status: q.status?.toLowerCase() as (typeof PAYMENT_STATUSES)[number] | undefined }));
+    const status = q.status?.toLowerCase() as (typeof PAYMENT_STATUSES)[number] | undefined;
+    // `page` (the web client) → numbered pages with totals; otherwise keyset pages by `cursor`.
+    return ok(c, await paymentHistory(c.get('services').db, viewerId(c), { page: q.page, after: decodeCursor(q.cursor), limit: q.limit, status }));
   },
 );
 
