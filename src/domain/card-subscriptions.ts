@@ -14,12 +14,12 @@ import { ApiError } from '../lib/errors.ts';
 import { hmacHex } from '../lib/hmac.ts';
 import { TossClient, TossRejected, type TossPayment } from '../lib/toss.ts';
 import { postTransfers, supplyChangeInTx, type TransferLeg } from './ledger.ts';
+import { KRW_PER_KNG_WITH_VAT } from './payments.ts';
 import { periodBoundary, platformFee, trialEnd } from './periods.ts';
 import { LIVE_STATUSES, type BillingSettings } from './subscriptions.ts';
 import { ensureWallet, kngWallet } from './wallets.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
-const KRW_PER_KNG_WITH_VAT = 110;
 
 /** Toss's customer key for a user: stable and ours (checked on confirm). */
 export const customerKeyFor = (userId: string) => `cus_${userId.replace(/-/g, '')}`;
@@ -82,12 +82,15 @@ async function charge(db: Database, toss: TossClient, order: { orderId: string; 
   }
 }
 
+/** Cancels a card charge that could not be recorded; claimed first (pending → canceling), so a concurrent
+ * success that recorded it wins and nothing is refunded twice. Unanswered cancels are repeated by reconciliation. */
 async function cancelCharge(db: Database, toss: TossClient, orderId: string, paymentKey: string, log: (m: string, f: Record<string, unknown>) => void): Promise<void> {
+  const claimed = await db.update(paymentOrders).set({ status: 'canceling', paymentKey }).where(and(eq(paymentOrders.orderId, orderId), eq(paymentOrders.status, 'pending')));
+  if (claimed.rowsAffected !== 1) return;
   try {
     const p = await toss.cancel(paymentKey, { cancelReason: '구독 처리 실패로 인한 자동 취소' }, `cancel-uncredited:${orderId}`);
-    await db.update(paymentOrders).set({ status: 'canceled', canceledAt: new Date(), canceledAmount: p.totalAmount - p.balanceAmount, paymentKey, providerSnapshot: p as Record<string, unknown> }).where(eq(paymentOrders.orderId, orderId));
+    await db.update(paymentOrders).set({ status: 'canceled', canceledAt: new Date(), canceledAmount: p.totalAmount - p.balanceAmount, providerSnapshot: p as Record<string, unknown> }).where(and(eq(paymentOrders.orderId, orderId), eq(paymentOrders.status, 'canceling')));
   } catch (err) {
-    await db.update(paymentOrders).set({ status: 'canceling', paymentKey }).where(and(eq(paymentOrders.orderId, orderId), eq(paymentOrders.status, 'pending')));
     log('card charge could not be cancelled; left canceling for reconciliation', { orderId, error: err });
   }
 }

@@ -26,7 +26,8 @@ export const KNG_PRODUCTS = [
   { code: 'kng_1000', tokenAmount: 1_000, price: 110_000 },
   { code: 'kng_5000', tokenAmount: 5_000, price: 550_000 },
 ] as const;
-const KRW_PER_KNG_WITH_VAT = 110;
+/** What one KNG costs a buyer: 100 KRW plus 10 % VAT. */
+export const KRW_PER_KNG_WITH_VAT = 110;
 
 export interface PaymentView {
   id: string;
