@@ -4,7 +4,7 @@
 // No external call runs inside a database transaction: Toss is called first (idempotent by order id), then
 // one transaction writes the subscription, the order, the mint and the creator's transfer; if that transaction
 // cannot be written after a charge, the charge is cancelled.
-import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
 import { TREASURY_WALLET_ID } from '../db/reference-data.ts';
@@ -14,10 +14,9 @@ import { ApiError } from '../lib/errors.ts';
 import { hmacHex } from '../lib/hmac.ts';
 import { TossClient, TossRejected, type TossPayment } from '../lib/toss.ts';
 import { postTransfers, supplyChangeInTx, type TransferLeg } from './ledger.ts';
-import { KRW_PER_KNG_WITH_VAT } from './payments.ts';
+import { KRW_PER_KNG_WITH_VAT, approvedFields, cancelUncredited } from './payments.ts';
 import { periodBoundary, platformFee, trialEnd } from './periods.ts';
-import { LIVE_STATUSES, type BillingSettings } from './subscriptions.ts';
-import { ensureWallet, kngWallet } from './wallets.ts';
+import { liveSubscription, purchasableTier, subscriptionByEventKey, trialApplies, walletOf, type BillingSettings } from './subscriptions.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -25,22 +24,9 @@ type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 export const customerKeyFor = (userId: string) => `cus_${userId.replace(/-/g, '')}`;
 export const cardAmount = (tier: Pick<MembershipItem, 'price'>) => tier.price * KRW_PER_KNG_WITH_VAT;
 
-async function tierForSale(db: Database, userId: string, tierId: string): Promise<MembershipItem> {
-  const [tier] = await db.select().from(membershipItems).where(and(eq(membershipItems.id, tierId)));
-  if (!tier || tier.deletedAt) throw new ApiError('NOT_FOUND', '멤버십을 찾을 수 없습니다.');
-  if (tier.creatorId === userId) throw new ApiError('CANNOT_SUBSCRIBE_OWN', '자신의 멤버십은 구독할 수 없습니다.');
-  if (!tier.isActive) throw new ApiError('MEMBERSHIP_INACTIVE', '판매 중이 아닌 멤버십입니다.');
-  return tier;
-}
-
-async function liveWith(db: Database, userId: string, creatorId: string): Promise<Subscription | null> {
-  const [row] = await db.select().from(subscriptions).where(and(eq(subscriptions.subscriberId, userId), eq(subscriptions.creatorId, creatorId), inArray(subscriptions.status, [...LIVE_STATUSES])));
-  return row ?? null;
-}
-
 export async function prepareCardSubscription(db: Database, env: Env, userId: string, tierId: string) {
-  const tier = await tierForSale(db, userId, tierId);
-  if (await liveWith(db, userId, tier.creatorId)) throw new ApiError('ALREADY_SUBSCRIBED', '이미 이 크리에이터의 멤버십을 구독 중입니다.');
+  const tier = await purchasableTier(db, userId, tierId);
+  if (await liveSubscription(db, userId, tier.creatorId)) throw new ApiError('ALREADY_SUBSCRIBED', '이미 이 크리에이터의 멤버십을 구독 중입니다.');
   const web = env.CORS_ORIGINS[0].replace(/\/$/, '');
   return {
     membershipItemId: tier.id,
@@ -62,15 +48,6 @@ function creatorLeg(key: string, creatorWallet: string, tier: MembershipItem, fe
   return share > 0 ? [{ idempotencyKey: `${key}:creator`, fromWalletId: TREASURY_WALLET_ID, toWalletId: creatorWallet, amount: share, reason: 'subscription', referenceType: 'subscription', referenceId: subscriptionId }] : [];
 }
 
-async function walletOf(db: Database, userId: string): Promise<string> {
-  await ensureWallet(db, userId);
-  return (await kngWallet(db, userId))!.id;
-}
-
-function approved(p: TossPayment) {
-  return { status: 'credited' as const, paymentKey: p.paymentKey, method: p.method ?? '카드', approvedAt: p.approvedAt ? new Date(p.approvedAt) : new Date(), providerSnapshot: p as Record<string, unknown> };
-}
-
 /** Charges an order by billing key; a refusal marks the order failed. Unknown outcomes throw (retry later, same key). */
 async function charge(db: Database, toss: TossClient, order: { orderId: string; amount: number; orderName: string }, billingKey: string, customerKey: string): Promise<TossPayment | TossRejected> {
   try {
@@ -80,24 +57,6 @@ async function charge(db: Database, toss: TossClient, order: { orderId: string; 
     await db.update(paymentOrders).set({ status: 'failed', failureCode: err.code, failureMessage: err.message.slice(0, 500) }).where(and(eq(paymentOrders.orderId, order.orderId), eq(paymentOrders.status, 'pending')));
     return err;
   }
-}
-
-/** Cancels a card charge that could not be recorded; claimed first (pending → canceling), so a concurrent
- * success that recorded it wins and nothing is refunded twice. Unanswered cancels are repeated by reconciliation. */
-async function cancelCharge(db: Database, toss: TossClient, orderId: string, paymentKey: string, log: (m: string, f: Record<string, unknown>) => void): Promise<void> {
-  const claimed = await db.update(paymentOrders).set({ status: 'canceling', paymentKey }).where(and(eq(paymentOrders.orderId, orderId), eq(paymentOrders.status, 'pending')));
-  if (claimed.rowsAffected !== 1) return;
-  try {
-    const p = await toss.cancel(paymentKey, { cancelReason: '구독 처리 실패로 인한 자동 취소' }, `cancel-uncredited:${orderId}`);
-    await db.update(paymentOrders).set({ status: 'canceled', canceledAt: new Date(), canceledAmount: p.totalAmount - p.balanceAmount, providerSnapshot: p as Record<string, unknown> }).where(and(eq(paymentOrders.orderId, orderId), eq(paymentOrders.status, 'canceling')));
-  } catch (err) {
-    log('card charge could not be cancelled; left canceling for reconciliation', { orderId, error: err });
-  }
-}
-
-async function bySubscriptionEvent(db: Database, key: string): Promise<Subscription | null> {
-  const [row] = await db.select({ sub: subscriptions }).from(subscriptionEvents).innerJoin(subscriptions, eq(subscriptions.id, subscriptionEvents.subscriptionId)).where(eq(subscriptionEvents.idempotencyKey, key));
-  return row?.sub ?? null;
 }
 
 /**
@@ -117,10 +76,10 @@ export async function confirmCardSubscription(
   if (input.customerKey !== customerKeyFor(userId)) throw new ApiError('FORBIDDEN', '본인의 결제 수단 등록이 아닙니다.');
   const ref = (await hmacHex(env.TOSS_SECRET_KEY, `billing-auth:${input.authKey}`)).slice(0, 40);
   const eventKey = `card-sub:${ref}`;
-  const tier = await tierForSale(db, userId, input.membershipItemId);
-  const replay = await bySubscriptionEvent(db, eventKey);
+  const tier = await purchasableTier(db, userId, input.membershipItemId);
+  const replay = await subscriptionByEventKey(db, eventKey);
   if (replay) return { subscription: replay, tier };
-  if (await liveWith(db, userId, tier.creatorId)) throw new ApiError('ALREADY_SUBSCRIBED', '이미 이 크리에이터의 멤버십을 구독 중입니다.');
+  if (await liveSubscription(db, userId, tier.creatorId)) throw new ApiError('ALREADY_SUBSCRIBED', '이미 이 크리에이터의 멤버십을 구독 중입니다.');
   const toss = new TossClient(env);
   let billingKey: string;
   try {
@@ -129,8 +88,7 @@ export async function confirmCardSubscription(
     if (err instanceof TossRejected) throw new ApiError('PAYMENT_FAILED', err.message, { details: [{ path: 'toss', message: err.code }] });
     throw new ApiError('PAYMENT_PROVIDER_UNAVAILABLE', '결제사 응답이 없습니다. 잠시 후 다시 시도해 주세요.', { cause: err });
   }
-  const hadTrial = await db.select({ id: subscriptions.id }).from(subscriptions).where(and(eq(subscriptions.subscriberId, userId), eq(subscriptions.creatorId, tier.creatorId), isNotNull(subscriptions.trialEndsAt))).limit(1);
-  const trial = tier.trialPeriod > 0 && hadTrial.length === 0;
+  const trial = await trialApplies(db, userId, tier);
   const id = uuidv7();
   const periodEnd = trial ? trialEnd(now, tier.trialUnit, tier.trialPeriod) : periodBoundary(now, tier.billingUnit, tier.billingPeriod, 1);
   const row = {
@@ -156,7 +114,7 @@ export async function confirmCardSubscription(
   };
   if (trial) {
     await db.transaction((tx) => insertSub(tx, 0, null));
-    return { subscription: (await bySubscriptionEvent(db, eventKey))!, tier };
+    return { subscription: (await subscriptionByEventKey(db, eventKey))!, tier };
   }
   const order = { orderId: `subf_${ref}`, amount: cardAmount(tier), orderName: `${tier.name} 멤버십` };
   await db.insert(paymentOrders).ignore().values({ id: uuidv7(), orderId: order.orderId, userId, kind: 'subscription', orderName: order.orderName, amount: order.amount, tokenAmount: tier.price, isRecurring: true, status: 'pending' });
@@ -174,20 +132,20 @@ export async function confirmCardSubscription(
       creatorLeg(key, await walletOf(db, tier.creatorId), tier, settings.feeBps, id),
       async (tx, posted) => {
         await insertSub(tx, tier.price, posted[0]?.id ?? null);
-        const moved = await tx.update(paymentOrders).set({ ...approved(payment), subscriptionId: id }).where(and(eq(paymentOrders.orderId, order.orderId), eq(paymentOrders.status, 'pending')));
+        const moved = await tx.update(paymentOrders).set({ ...approvedFields(payment), status: 'credited', subscriptionId: id }).where(and(eq(paymentOrders.orderId, order.orderId), eq(paymentOrders.status, 'pending')));
         if (moved.rowsAffected !== 1) throw new ApiError('CONFLICT', 'order already settled');
       },
       (tx) => supplyChangeInTx(tx, { kind: 'mint', amount: tier.price, idempotencyKey: `${key}:mint`, referenceType: 'subscription', referenceId: id }),
     );
   } catch (err) {
-    const again = await bySubscriptionEvent(db, eventKey);
+    const again = await subscriptionByEventKey(db, eventKey);
     if (again) return { subscription: again, tier };
     log('card subscription could not be written after the charge; cancelling it', { orderId: order.orderId, error: err });
-    await cancelCharge(db, toss, order.orderId, payment.paymentKey, log);
+    await cancelUncredited(db, toss, { orderId: order.orderId, status: 'pending', paymentKey: payment.paymentKey }, 'pending', log);
     if (err instanceof ApiError && err.code === 'ALREADY_SUBSCRIBED') throw err;
     throw new ApiError('PAYMENT_NOT_CREDITED', '구독을 만들지 못해 결제를 취소했습니다. 다시 시도해 주세요.', { cause: err });
   }
-  return { subscription: (await bySubscriptionEvent(db, eventKey))!, tier };
+  return { subscription: (await subscriptionByEventKey(db, eventKey))!, tier };
 }
 
 /**
@@ -225,7 +183,7 @@ export async function renewByCard(
     creatorLeg(key, await walletOf(db, sub.creatorId), tier, settings.feeBps, sub.id),
     async (tx, posted) => {
       await advance(tx, posted[0]?.id ?? null);
-      await tx.update(paymentOrders).set(approved(payment)).where(and(eq(paymentOrders.orderId, orderId), eq(paymentOrders.status, 'pending')));
+      await tx.update(paymentOrders).set({ ...approvedFields(payment), status: 'credited' }).where(and(eq(paymentOrders.orderId, orderId), eq(paymentOrders.status, 'pending')));
     },
     (tx) => supplyChangeInTx(tx, { kind: 'mint', amount: tier.price, idempotencyKey: `${key}:mint`, referenceType: 'subscription', referenceId: sub.id }),
   );

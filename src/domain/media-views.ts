@@ -26,7 +26,7 @@ export interface MediaView {
   createdAt: string;
 }
 
-export function mediaUrlOf(apiBase: string, m: Pick<Media, 'id' | 'type'>): string {
+export function mediaUrlOf(apiBase: string, m: { id: string; type: string }): string {
   return `${apiBase.replace(/\/$/, '')}/media/${m.type === 'video' ? 'video' : 'image'}/${m.id}`;
 }
 

@@ -132,7 +132,8 @@ export async function creditOrder(db: Database, order: PaymentOrder): Promise<Pa
   return byOrder(db, order.orderId);
 }
 
-function approvedFields(p: TossPayment) {
+/** What an approved Toss payment writes on its order. */
+export function approvedFields(p: TossPayment) {
   return { paymentKey: p.paymentKey, method: p.method ?? null, approvedAt: p.approvedAt ? new Date(p.approvedAt) : new Date(), providerSnapshot: p as Record<string, unknown> };
 }
 
@@ -174,26 +175,33 @@ export async function confirmPayment(db: Database, env: Env, userId: string, inp
     return await creditOrder(db, approved);
   } catch (err) {
     log('payment credit failed after approval; cancelling through Toss', { orderId: order.orderId, error: err });
-    await cancelUncredited(db, env, approved, log);
+    await cancelUncredited(db, new TossClient(env), approved, 'approved', log);
     throw new ApiError('PAYMENT_NOT_CREDITED', '콩 적립에 실패해 결제를 취소했습니다. 다시 시도해 주세요.', { cause: err });
   }
 }
 
 /**
- * Cancels a payment that was approved but could not be credited. The order is claimed first (approved →
- * canceling), so a credit still in flight cannot also succeed; if Toss does not answer, the order stays
- * "canceling" and reconciliation repeats the cancel (same idempotency key).
+ * Cancels through Toss a charge that could not be credited (a top-up: from "approved"; a card membership's
+ * charge: from "pending"). The order is claimed first (→ canceling), so a credit still in flight and this cancel
+ * exclude each other; if Toss does not answer, the order stays "canceling" and reconciliation repeats the cancel
+ * (same idempotency key).
  */
-async function cancelUncredited(db: Database, env: Env, order: PaymentOrder, log: (msg: string, f: Record<string, unknown>) => void): Promise<void> {
+export async function cancelUncredited(
+  db: Database,
+  toss: TossClient,
+  order: Pick<PaymentOrder, 'orderId' | 'status'> & { paymentKey: string | null },
+  from: 'approved' | 'pending',
+  log: (msg: string, f: Record<string, unknown>) => void,
+): Promise<void> {
   if (!order.paymentKey) return;
-  const claimed = await db.update(paymentOrders).set({ status: 'canceling' }).where(and(eq(paymentOrders.id, order.id), eq(paymentOrders.status, 'approved')));
+  const claimed = await db.update(paymentOrders).set({ status: 'canceling', paymentKey: order.paymentKey }).where(and(eq(paymentOrders.orderId, order.orderId), eq(paymentOrders.status, from)));
   if (claimed.rowsAffected !== 1 && order.status !== 'canceling') return;
   try {
-    const p = await new TossClient(env).cancel(order.paymentKey, { cancelReason: '콩 적립 실패로 인한 자동 취소' }, `cancel-uncredited:${order.orderId}`);
+    const p = await toss.cancel(order.paymentKey, { cancelReason: '적립 실패로 인한 자동 취소' }, `cancel-uncredited:${order.orderId}`);
     await db
       .update(paymentOrders)
-      .set({ status: 'canceled', canceledAt: new Date(), canceledAmount: order.amount - p.balanceAmount, providerSnapshot: p as Record<string, unknown> })
-      .where(and(eq(paymentOrders.id, order.id), eq(paymentOrders.status, 'canceling')));
+      .set({ status: 'canceled', canceledAt: new Date(), canceledAmount: p.totalAmount - p.balanceAmount, providerSnapshot: p as Record<string, unknown> })
+      .where(and(eq(paymentOrders.orderId, order.orderId), eq(paymentOrders.status, 'canceling')));
   } catch (err) {
     log('automatic cancel failed; left canceling for reconciliation', { orderId: order.orderId, error: err });
   }
@@ -292,14 +300,14 @@ export async function settleApprovedOrders(db: Database, env: Env, now: Date, lo
     .limit(100);
   for (const order of stale) {
     if (order.status === 'canceling') {
-      await cancelUncredited(db, env, order, log);
+      await cancelUncredited(db, new TossClient(env), order, 'approved', log);
       continue;
     }
     try {
       await creditOrder(db, order);
     } catch (err) {
       log('reconciliation: credit failed; cancelling', { orderId: order.orderId, error: err });
-      await cancelUncredited(db, env, order, log);
+      await cancelUncredited(db, new TossClient(env), order, 'approved', log);
     }
   }
   return stale.length;

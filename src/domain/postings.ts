@@ -3,6 +3,7 @@
 // its title and free-preview media, and carries the offer instead of its content.
 import { and, desc, eq, getTableColumns, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { FeedAuthors } from './feed.ts';
+import { mediaUrlOf } from './media-views.ts';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
 import { medias, postingLikes, postingMedias, postings, users, type Posting } from '../db/schema/index.ts';
@@ -191,7 +192,7 @@ function serialize(p: Posting, author: Author, decision: Extract<Decision, { vis
   // A locked posting shows only its free-preview media; URLs still go through the gate when fetched.
   const shown = mediaRows.filter((m) => full || m.isFreePreview);
   const content = full ? p.content : '';
-  const urlOf = (m: MediaRow) => `${apiBase}/media/${m.type === 'video' ? 'video' : 'image'}/${m.id}`;
+  const urlOf = (m: MediaRow) => mediaUrlOf(apiBase, m);
   const user = { id: author.id, handle: author.handle, name: author.nickname, avatar: author.avatarUrl };
   return {
     id: p.id,

@@ -45,7 +45,7 @@ export async function activeLevel(db: Database, viewerId: string, creatorId: str
   return row?.level ?? 0;
 }
 
-async function walletOf(db: Database, userId: string): Promise<string> {
+export async function walletOf(db: Database, userId: string): Promise<string> {
   await ensureWallet(db, userId);
   const wallet = await kngWallet(db, userId);
   if (!wallet) throw new Error(`no wallet for ${userId}`);
@@ -91,7 +91,7 @@ async function insertEvent(
   });
 }
 
-async function subscriptionByEventKey(db: Database, key: string): Promise<Subscription | null> {
+export async function subscriptionByEventKey(db: Database, key: string): Promise<Subscription | null> {
   const [row] = await db
     .select({ sub: subscriptions })
     .from(subscriptionEvents)
@@ -100,7 +100,7 @@ async function subscriptionByEventKey(db: Database, key: string): Promise<Subscr
   return row?.sub ?? null;
 }
 
-async function liveSubscription(db: Database, fanId: string, creatorId: string): Promise<Subscription | null> {
+export async function liveSubscription(db: Database, fanId: string, creatorId: string): Promise<Subscription | null> {
   const [row] = await db
     .select()
     .from(subscriptions)
@@ -112,6 +112,25 @@ async function tierForSale(db: Database, tierId: string): Promise<MembershipItem
   const [tier] = await db.select().from(membershipItems).where(and(eq(membershipItems.id, tierId), sql`${membershipItems.deletedAt} is null`));
   if (!tier) throw new ApiError('NOT_FOUND', '멤버십을 찾을 수 없습니다.');
   return tier;
+}
+
+/** A tier this fan may buy now: it exists, is on sale and is not the fan's own. */
+export async function purchasableTier(db: Database, fanId: string, tierId: string): Promise<MembershipItem> {
+  const tier = await tierForSale(db, tierId);
+  if (tier.creatorId === fanId) throw new ApiError('CANNOT_SUBSCRIBE_OWN', '자신의 멤버십은 구독할 수 없습니다.');
+  if (!tier.isActive) throw new ApiError('MEMBERSHIP_INACTIVE', '판매 중이 아닌 멤버십입니다.');
+  return tier;
+}
+
+/** One trial per fan and creator: a tier's trial applies only if the fan never had one with this creator. */
+export async function trialApplies(db: Database, fanId: string, tier: MembershipItem): Promise<boolean> {
+  if (tier.trialPeriod <= 0) return false;
+  const had = await db
+    .select({ id: subscriptions.id })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.subscriberId, fanId), eq(subscriptions.creatorId, tier.creatorId), isNotNull(subscriptions.trialEndsAt)))
+    .limit(1);
+  return had.length === 0;
 }
 
 export interface SubscribeResult {
@@ -130,9 +149,7 @@ export async function subscribe(
   const replay = await subscriptionByEventKey(db, key);
   if (replay) return { subscription: replay, outcome: replay.status === 'trialing' ? 'trial' : 'subscribed', charged: 0, replayed: true };
 
-  const tier = await tierForSale(db, input.tierId);
-  if (tier.creatorId === input.fanId) throw new ApiError('CANNOT_SUBSCRIBE_OWN', '자신의 멤버십은 구독할 수 없습니다.');
-  if (!tier.isActive) throw new ApiError('MEMBERSHIP_INACTIVE', '판매 중이 아닌 멤버십입니다.');
+  const tier = await purchasableTier(db, input.fanId, input.tierId);
 
   const current = await liveSubscription(db, input.fanId, tier.creatorId);
   if (current) return changeTier(db, current, tier, key, input.now, settings);
@@ -141,12 +158,7 @@ export async function subscribe(
   const creatorWallet = await walletOf(db, tier.creatorId);
   const id = uuidv7();
   const now = input.now;
-  const hadTrial = await db
-    .select({ id: subscriptions.id })
-    .from(subscriptions)
-    .where(and(eq(subscriptions.subscriberId, input.fanId), eq(subscriptions.creatorId, tier.creatorId), isNotNull(subscriptions.trialEndsAt)))
-    .limit(1);
-  const trial = tier.trialPeriod > 0 && hadTrial.length === 0;
+  const trial = await trialApplies(db, input.fanId, tier);
   const periodEnd = trial ? trialEnd(now, tier.trialUnit, tier.trialPeriod) : periodBoundary(now, tier.billingUnit, tier.billingPeriod, 1);
   const row = {
     id,

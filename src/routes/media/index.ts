@@ -244,12 +244,9 @@ mediaRoutes.get('/hls/:token/:mediaId/:path{.+}', async (c) => {
     throw new ApiError('FORBIDDEN', '재생 권한이 없거나 만료된 주소입니다.');
   }
   if (!/^[\w.-]+(\/[\w.-]+)*$/.test(path) || path.split('/').includes('..') || !/\.(m3u8|ts|m4s|mp4|aac|vtt)$/.test(path)) throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
-  const [media] = await db.select().from(medias).where(eq(medias.id, mediaId));
-  const hls = media?.variants?.hls;
-  if (!media || media.deletedAt || !hls) throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
-  const dir = hls.slice(0, hls.lastIndexOf('/') + 1);
   const range = c.req.header('range') ?? null;
-  // Segments are immutable: cached at the edge under a key without the token (the token was checked above).
+  // Segments are immutable: cached at the edge under a key without the token (the token was checked above), and
+  // a cached segment is answered before any database read.
   const cache = (caches as unknown as { default: Cache }).default;
   const cacheKey = new Request(`${env.API_BASE_URL.replace(/\/$/, '')}/__hls-cache/${mediaId}/${path}`);
   const segment = !path.endsWith('.m3u8');
@@ -257,6 +254,10 @@ mediaRoutes.get('/hls/:token/:mediaId/:path{.+}', async (c) => {
     const hit = await cache.match(cacheKey).catch(() => undefined);
     if (hit) return new Response(hit.body, { status: 200, headers: hit.headers });
   }
+  const [media] = await db.select().from(medias).where(eq(medias.id, mediaId));
+  const hls = media?.variants?.hls;
+  if (!media || media.deletedAt || !hls) throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
+  const dir = hls.slice(0, hls.lastIndexOf('/') + 1);
   const obj = await getObject(env, `${dir}${path}`, range);
   if (!obj) throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
   const headers = new Headers();
