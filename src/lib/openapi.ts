@@ -31,3 +31,11 @@ export const errorResponses = (...statuses: number[]) =>
 export function upperEnum(values: readonly string[]) {
   return z.enum(values.map((v) => v.toUpperCase()) as [string, ...string[]]);
 }
+
+/**
+ * A JSON request body that must be present: @hono/zod-openapi skips validation of a body that is not
+ * `required` when the request sends none, so a body-less POST would reach the handler unvalidated.
+ */
+export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
+  return { body: { content: { 'application/json': { schema } }, required: true as const, description } };
+}

@@ -23,11 +23,10 @@ import {
 import { viewerSummary } from '../../domain/profiles.ts';
 import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
-import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
+import { envelope, errorResponses, jsonBody, jsonContent } from '../../lib/openapi.ts';
 import { limitAuth } from '../../lib/rate-limit.ts';
 import { ConfirmBody, ConfirmQuery, EmailBody, EmailQuery, HandleBody, Me, NicknameBody, SignInBody, SignUpBody, UserEmail } from './schema.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 const Empty = z.object({});
 
 async function cognitoCall<T>(promise: Promise<T>, context: Parameters<typeof fromCognito>[1]): Promise<T> {
@@ -61,7 +60,7 @@ auth.openapi(
     path: '/signup',
     tags: ['auth'],
     summary: 'Sign up with e-mail and password (a confirmation code is e-mailed)',
-    request: json(SignUpBody),
+    request: jsonBody(SignUpBody),
     responses: {
       201: jsonContent(envelope(z.object({ user: z.object({ email: z.string(), userSub: z.string() }) })), 'Signed up; confirm the e-mail next'),
       ...errorResponses(400, 409, 429),
@@ -102,7 +101,7 @@ auth.openapi(
     path: '/confirm-signup',
     tags: ['auth'],
     summary: 'Confirm the e-mail with the code',
-    request: json(ConfirmBody),
+    request: jsonBody(ConfirmBody),
     responses: { 201: jsonContent(envelope(UserEmail), 'Confirmed'), ...errorResponses(400, 409, 429) },
   }),
   async (c) => {
@@ -138,7 +137,7 @@ auth.openapi(
     path: '/resend-confirmation-code',
     tags: ['auth'],
     summary: 'Send the confirmation code again',
-    request: json(EmailBody),
+    request: jsonBody(EmailBody),
     responses: { 201: jsonContent(envelope(Empty), 'Sent'), ...errorResponses(400, 409, 429) },
   }),
   async (c) => {
@@ -155,7 +154,7 @@ auth.openapi(
     path: '/signin',
     tags: ['auth'],
     summary: 'Sign in; sets the access_token, id_token and refresh_token cookies',
-    request: json(SignInBody),
+    request: jsonBody(SignInBody),
     responses: { 201: jsonContent(envelope(UserEmail), 'Signed in'), ...errorResponses(400, 401, 403, 429) },
   }),
   async (c) => {
@@ -304,7 +303,7 @@ auth.openapi(
     tags: ['auth'],
     summary: 'Change the nickname (also in Cognito, where the id token reads it)',
     middleware: [authRequired] as const,
-    request: json(NicknameBody),
+    request: jsonBody(NicknameBody),
     responses: { 200: jsonContent(envelope(Empty), 'Changed'), ...errorResponses(400, 401, 409) },
   }),
   async (c) => {
@@ -324,7 +323,7 @@ auth.openapi(
     tags: ['auth'],
     summary: 'Change the handle (unique; also in Cognito as preferred_username)',
     middleware: [authRequired] as const,
-    request: json(HandleBody),
+    request: jsonBody(HandleBody),
     responses: { 200: jsonContent(envelope(Empty), 'Changed'), ...errorResponses(400, 401, 409) },
   }),
   async (c) => {

@@ -5,12 +5,11 @@ import type { AppEnv } from '../../context.ts';
 import { createComment, deleteComment, editComment, likeComment, listComments } from '../../domain/comments.ts';
 import { decodeCursor } from '../../lib/cursor.ts';
 import { ok, okList } from '../../lib/envelope.ts';
-import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
+import { envelope, errorResponses, jsonBody, jsonContent } from '../../lib/openapi.ts';
 
 export const commentRoutes = new OpenAPIHono<AppEnv>();
 const Row = z.record(z.string(), z.unknown()).openapi('Comment');
 const IdParam = z.object({ id: z.uuid() });
-const json = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 
 commentRoutes.openapi(
   createRoute({
@@ -19,7 +18,7 @@ commentRoutes.openapi(
     tags: ['comments'],
     summary: 'Comment on (or reply in) a posting you can read in full',
     middleware: [authRequired],
-    request: json(z.object({ posting_id: z.uuid(), content: z.string().trim().min(1).max(1000), parent_id: z.uuid().nullish(), tagged_user_id: z.string().min(1).max(36).nullish() })),
+    request: jsonBody(z.object({ posting_id: z.uuid(), content: z.string().trim().min(1).max(1000), parent_id: z.uuid().nullish(), tagged_user_id: z.string().min(1).max(36).nullish() })),
     responses: { 201: jsonContent(envelope(Row), 'Created'), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
@@ -65,7 +64,7 @@ commentRoutes.openapi(
     tags: ['comments'],
     summary: 'Edit my comment',
     middleware: [authRequired],
-    request: { params: IdParam, ...json(z.object({ content: z.string().trim().min(1).max(1000), tagged_user_id: z.string().min(1).max(36).nullish() })) },
+    request: { params: IdParam, ...jsonBody(z.object({ content: z.string().trim().min(1).max(1000), tagged_user_id: z.string().min(1).max(36).nullish() })) },
     responses: { 200: jsonContent(envelope(Row), 'Edited'), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {

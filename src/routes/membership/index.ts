@@ -7,7 +7,7 @@ import { PERIOD_UNITS } from '../../db/schema/columns.ts';
 import { createTier, deleteTier, findOwnTier, listOwnTiers, listPublicTiers, tierView, toggleTier, updateTier, type TierInput } from '../../domain/memberships.ts';
 import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
-import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
+import { envelope, errorResponses, jsonBody, jsonContent } from '../../lib/openapi.ts';
 
 export const membership = new OpenAPIHono<AppEnv>();
 
@@ -63,7 +63,6 @@ function toInput(body: Partial<z.infer<typeof TierBody>>): Partial<TierInput> {
 
 
 const creatorRoute = [authRequired, creatorOnly];
-const body = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 
 membership.openapi(
   createRoute({
@@ -72,7 +71,7 @@ membership.openapi(
     tags: ['membership'],
     summary: 'Create a tier (creators only)',
     middleware: creatorRoute,
-    request: body(TierBody),
+    request: jsonBody(TierBody),
     responses: { 201: jsonContent(envelope(Tier), 'Created'), ...errorResponses(400, 401, 403, 409) },
   }),
   async (c) => {
@@ -129,7 +128,7 @@ membership.openapi(
     tags: ['membership'],
     summary: 'Edit one of my tiers',
     middleware: creatorRoute,
-    request: { params: IdParam, ...body(TierPatch) },
+    request: { params: IdParam, ...jsonBody(TierPatch) },
     responses: { 200: jsonContent(envelope(Tier), 'Updated'), ...errorResponses(400, 401, 403, 404, 409) },
   }),
   async (c) => {

@@ -10,7 +10,7 @@ import { recordView, viewerKey } from '../../domain/views.ts';
 import { decodeCursor } from '../../lib/cursor.ts';
 import { clientIp } from '../../lib/rate-limit.ts';
 import { ok } from '../../lib/envelope.ts';
-import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
+import { envelope, errorResponses, jsonBody, jsonContent } from '../../lib/openapi.ts';
 
 export const postingsRoutes = new OpenAPIHono<AppEnv>();
 
@@ -66,7 +66,6 @@ async function isCreator(c: Context<AppEnv>, userId: string): Promise<boolean> {
 
 const IdParam = z.object({ id: z.uuid() });
 const PostingSchema = z.record(z.string(), z.unknown()).openapi('Posting');
-const json = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 
 postingsRoutes.openapi(
   createRoute({
@@ -75,7 +74,7 @@ postingsRoutes.openapi(
     tags: ['postings'],
     summary: 'Write a posting (membership-only and paid fields: creators only)',
     middleware: [authRequired],
-    request: json(CreateBody),
+    request: jsonBody(CreateBody),
     responses: { 201: jsonContent(envelope(z.object({ id: z.string(), message: z.string() })), 'Created'), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
@@ -269,7 +268,7 @@ postingsRoutes.openapi(
     tags: ['postings'],
     summary: 'Edit my posting (another user\'s is 404)',
     middleware: [authRequired],
-    request: { params: IdParam, ...json(PatchBody) },
+    request: { params: IdParam, ...jsonBody(PatchBody) },
     responses: { 200: jsonContent(envelope(z.null()), 'Updated'), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
