@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TREASURY_WALLET_ID } from '../../src/db/reference-data.ts';
 import { paymentOrders, transfers, users } from '../../src/db/schema/index.ts';
 import { changeSupply, checkLedgerInvariants, transfer } from '../../src/domain/ledger.ts';
+import { beginTopUpCancel } from '../../src/domain/payments.ts';
 import worker from '../../src/index.ts';
 import { api, postJson, stack, tokenFor } from './auth-helpers.ts';
 import { balanceOf, db, makeCreator, walletIdOf } from './economy-helpers.ts';
@@ -60,6 +61,26 @@ async function topUp(userId: string, amount = 11_000): Promise<Payment> {
   const { status, body, text } = await readJson<{ data: Payment }>(await confirm(userId, { paymentKey, orderId: order.orderId, amount: order.amount }));
   expect(status, text).toBe(200);
   return body.data;
+}
+
+const orderRow = async (orderId: string) => (await db.select().from(paymentOrders).where(eq(paymentOrders.orderId, orderId)))[0];
+
+/** The cron's reconciliation, with the order aged past its settling delay. */
+async function reconcile(orderId: string): Promise<void> {
+  await db.update(paymentOrders).set({ updatedAt: new Date(Date.now() - 11 * 60_000) }).where(eq(paymentOrders.orderId, orderId));
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ cron: '*/10 * * * *', scheduledTime: Date.now() }), env as unknown as Record<string, unknown>, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+/** A cancel made at Toss directly (outside this API). */
+async function tossCancel(paymentKey: string): Promise<void> {
+  const res = await fetch(`${toss.endpoint}/v1/payments/${paymentKey}/cancel`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${btoa(`${toss.secretKey}:`)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ cancelReason: 'outside' }),
+  });
+  expect(res.status).toBe(200);
 }
 
 afterEach(async () => {
@@ -235,14 +256,75 @@ describe('info and cancel', () => {
     await expectError(await postJson(`/payment/cancel/${paid.paymentKey}`, { cancelReason: '또' }, await as(user)), 409, 'NOTHING_TO_REFUND');
   });
 
-  it('Toss refusing the cancel gives the KNG back', async () => {
+  it('Toss not answering a cancel → 503; the order stays canceling and reconciliation finishes the cancel', async () => {
     const user = await makeCreator();
     const paid = await topUp(user);
     const before = await balanceOf(user);
     await fault('cancel', 'fail', 3);
     await expectError(await postJson(`/payment/cancel/${paid.paymentKey}`, { cancelReason: '취소' }, await as(user)), 503, 'PAYMENT_PROVIDER_UNAVAILABLE');
+    // Toss may have refunded: the KNG stay out of the wallet (burned) until the outcome is known.
+    expect(await balanceOf(user)).toBe(before - 100);
+    expect((await orderRow(paid.orderId)).status).toBe('canceling');
+    await reconcile(paid.orderId);
+    expect(await orderRow(paid.orderId)).toMatchObject({ status: 'canceled', canceledAmount: 11_000 });
+    expect(await fake(`/_fake/payments/${paid.paymentKey}`)).toMatchObject({ status: 'CANCELED', balanceAmount: 0 });
+    expect(await balanceOf(user)).toBe(before - 100);
+  });
+
+  it('Toss refusing the cancel gives the KNG back (minted again) and the order returns to credited', async () => {
+    const user = await makeCreator();
+    const paid = await topUp(user);
+    const before = await balanceOf(user);
+    // Cancelled at Toss outside this API: our cancel is refused (ALREADY_CANCELED_PAYMENT).
+    await tossCancel(paid.paymentKey);
+    await expectError(await postJson(`/payment/cancel/${paid.paymentKey}`, { cancelReason: '취소' }, await as(user)), 400, 'PAYMENT_FAILED');
     expect(await balanceOf(user)).toBe(before);
-    expect((await db.select().from(paymentOrders).where(eq(paymentOrders.orderId, paid.orderId)))[0].status).toBe('credited');
+    expect((await orderRow(paid.orderId)).status).toBe('credited');
+  });
+
+  it('a crash after the KNG were taken back and before Toss was called: reconciliation cancels at Toss once', async () => {
+    const user = await makeCreator();
+    const paid = await topUp(user);
+    const order = await orderRow(paid.orderId);
+    // Step 1 of a cancel only (the Worker dies right after its transaction commits).
+    expect(await beginTopUpCancel(db, order)).toBe(100);
+    expect(await balanceOf(user)).toBe(0);
+    expect((await orderRow(paid.orderId)).status).toBe('canceling');
+    // Meanwhile another cancel answers 503 while the first is unresolved, not a second refund.
+    await fault('cancel', 'timeout', 3);
+    await reconcile(paid.orderId);
+    expect((await orderRow(paid.orderId)).status).toBe('canceling');
+    await fake('/_fake/faults', { method: 'DELETE' });
+    await reconcile(paid.orderId);
+    expect(await orderRow(paid.orderId)).toMatchObject({ status: 'canceled', canceledAmount: 11_000 });
+    const cancels = ((await fake('/_fake/calls')) as { calls: Array<{ op: string; path: string; idempotencyKey: string | null }> }).calls.filter((c) => c.op === 'cancel' && c.path.includes(paid.paymentKey));
+    expect(new Set(cancels.map((c) => c.idempotencyKey)).size).toBe(1);
+    expect(await fake(`/_fake/payments/${paid.paymentKey}`)).toMatchObject({ status: 'CANCELED', balanceAmount: 0 });
+  });
+
+  it('10 parallel cancels of one top-up: one refund at Toss, and every request answers the cancel', async () => {
+    const user = await makeCreator();
+    const paid = await topUp(user);
+    const cookies = await as(user);
+    const responses = await Promise.all(Array.from({ length: 10 }, () => postJson(`/payment/cancel/${paid.paymentKey}`, { cancelReason: '단순 변심' }, cookies)));
+    const bodies = await Promise.all(responses.map((r) => readJson<{ data: Payment }>(r)));
+    expect(bodies.map((b) => b.status), bodies.map((b) => b.text).join('\n')).toEqual(Array(10).fill(200));
+    expect(bodies.map((b) => `${b.body.data.status}:${b.body.data.canceledAmount}`)).toEqual(Array(10).fill('CANCELED:11000'));
+    expect(await balanceOf(user)).toBe(0);
+    const cancels = ((await fake('/_fake/calls')) as { calls: Array<{ op: string; path: string }> }).calls.filter((c) => c.op === 'cancel' && c.path.includes(paid.paymentKey));
+    expect(cancels).toHaveLength(1);
+  });
+});
+
+describe('bodies', () => {
+  it('every POST with a body refuses a body-less request with 400', async () => {
+    const user = await makeCreator();
+    const paid = await topUp(user);
+    const cookies = await as(user);
+    for (const path of ['/payment/prepare', '/payment/confirm', '/payment/failure', `/payment/cancel/${paid.paymentKey}`, '/subscription/billing/prepare', '/subscription/billing/confirm']) {
+      await expectError(await api(path, { method: 'POST', ...cookies }), 400, 'VALIDATION_FAILED');
+    }
+    expect((await orderRow(paid.orderId)).status).toBe('credited');
   });
 });
 
