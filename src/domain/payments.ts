@@ -144,7 +144,8 @@ export function approvedFields(p: TossPayment) {
 export async function confirmPayment(db: Database, env: Env, userId: string, input: { paymentKey: string; orderId: string; amount: number }, log: (msg: string, f: Record<string, unknown>) => void): Promise<PaymentOrder> {
   const order = await ownOrder(db, userId, input.orderId);
   if (input.amount !== order.amount) throw new ApiError('AMOUNT_MISMATCH', '결제 금액이 주문 금액과 다릅니다.');
-  if (order.paymentKey && order.paymentKey !== input.paymentKey) throw new ApiError('CONFLICT', '이미 다른 결제로 처리된 주문입니다.');
+  // The order id is a confirm's idempotency key (ours and Toss's): another payment key for it is another request.
+  if (order.paymentKey && order.paymentKey !== input.paymentKey) throw new ApiError('IDEMPOTENCY_CONFLICT', '이미 다른 결제로 처리된 주문입니다.');
   if (order.status === 'credited') return order;
   if (order.status !== 'pending' && order.status !== 'approved') throw new ApiError('INVALID_STATE', '이미 종료된 주문입니다.');
   if (order.status === 'pending') {

@@ -119,7 +119,11 @@ describe('confirm', () => {
     expect(again.body.data.status).toBe('CREDITED');
     expect(await balanceOf(user)).toBe(before + 100);
     expect(await callsFor(order.orderId)).toHaveLength(1);
-    const history = await readJson<{ data: { transactions: Payment[]; pagination: { total: number } } }>(await api('/payment/history', await as(user)));
+    // The order id is the confirm's key: another payment for the same order is another request.
+    const otherKey = await approveInWindow(await prepare(user));
+    await expectError(await confirm(user, { paymentKey: otherKey, orderId: order.orderId, amount: order.amount }), 409, 'IDEMPOTENCY_CONFLICT');
+    expect(await balanceOf(user)).toBe(before + 100);
+    const history = await readJson<{ data: { transactions: Payment[]; pagination: { total: number } } }>(await api('/payment/history?status=CREDITED', await as(user)));
     expect(history.body.data.transactions.map((t) => t.orderId)).toEqual([order.orderId]);
   });
 

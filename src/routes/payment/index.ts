@@ -173,7 +173,7 @@ paymentRoutes.openapi(
     summary: 'Cancel a top-up: refunds the KNG still unspent and burns them (owner or admin)',
     middleware: [authRequired] as const,
     request: { params: z.object({ paymentKey: z.string().min(1).max(200) }), ...jsonBody(z.object({ cancelReason: z.string().trim().min(1).max(200) })) },
-    responses: { 200: jsonContent(envelope(PaymentViewSchema), 'Cancelled (partly if some KNG were spent)'), ...errorResponses(400, 401, 404, 409, 503) },
+    responses: { 200: jsonContent(envelope(PaymentViewSchema), 'Cancelled (partly if some KNG were spent)'), ...errorResponses(400, 401, 402, 404, 409, 503) },
   }),
   async (c) => {
     const order = await cancelPayment(c.get('services').db, c.get('env'), await viewerWithRole(c), c.req.valid('param').paymentKey, c.req.valid('json').cancelReason, logTo(c));
