@@ -225,6 +225,6 @@ export async function stopCardSubscription(db: Database, userId: string, subscri
       .update(subscriptions)
       .set({ status: 'canceled', autoRenew: false, billingKeyRef: null })
       .where(and(eq(subscriptions.id, sub.id), eq(subscriptions.status, sub.status)));
-    await recordSubscriptionEvent(tx, moved, { subscriptionId: sub.id, type: 'canceled', from: sub.status, to: 'canceled', periodEnd: sub.currentPeriodEnd, key: `card-stop:${sub.id}`, data: { paymentMethod: 'card' } });
+    await recordSubscriptionEvent(tx, moved, { subscriptionId: sub.id, type: 'canceled', from: sub.status, to: 'canceled', periodEnd: sub.currentPeriodEnd, key: `card-stop:${sub.id}:${uuidv7()}`, data: { paymentMethod: 'card' } });
   });
 }

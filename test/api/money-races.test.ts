@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { subscriptionEvents, transfers } from '../../src/db/schema/index.ts';
 import { checkLedgerInvariants } from '../../src/domain/ledger.ts';
 import { subscribe } from '../../src/domain/subscriptions.ts';
-import { api, postJson, tokenFor } from './auth-helpers.ts';
+import { api, postJson, stack, tokenFor } from './auth-helpers.ts';
 import { balanceOf, db, fund, makeCreator, makeTier } from './economy-helpers.ts';
 import { expectError, readJson, type Envelope } from './helpers.ts';
 
@@ -183,5 +183,28 @@ describe('guarded subscription changes write their event only when they changed 
     const events = await db.select({ type: subscriptionEvents.type }).from(subscriptionEvents).where(eq(subscriptionEvents.subscriptionId, subscription.id));
     expect(events.filter((e) => e.type === 'canceled')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'resumed')).toHaveLength(1);
+  });
+
+  it('10 parallel stops of a card membership: one event; stopped again after a resume: a second one, no error', async () => {
+    const creator = await makeCreator();
+    const tier = await makeTier(creator, { price: 10 });
+    const fan = await makeCreator();
+    const cookies = await cookiesOf(fan);
+    const tossFake = async (path: string, body: unknown) =>
+      (await fetch(`${stack.toss.endpoint}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+    const prep = await readJson<Envelope<{ customerKey: string }>>(await postJson('/subscription/billing/prepare', { membershipItemId: tier.id }, { cookies }));
+    expect(prep.status, prep.text).toBe(200);
+    const { authKey } = (await tossFake('/_fake/window/billing-auth', { customerKey: prep.body.data.customerKey })) as { authKey: string };
+    const confirmed = await readJson<Envelope<{ subscriptionId: string }>>(await postJson('/subscription/billing/confirm', { authKey, customerKey: prep.body.data.customerKey, membershipItemId: tier.id }, { cookies }));
+    expect(confirmed.status, confirmed.text).toBe(200);
+    const id = confirmed.body.data.subscriptionId;
+    const stop = () => api(`/subscription/billing/${id}`, { method: 'DELETE', cookies }).then((r) => r.status);
+    const stops = await Promise.all(Array.from({ length: 10 }, stop));
+    expect(stops.every((st) => st === 200), stops.join()).toBe(true);
+    const canceledEvents = async () => (await db.select({ type: subscriptionEvents.type }).from(subscriptionEvents).where(eq(subscriptionEvents.subscriptionId, id))).filter((e) => e.type === 'canceled');
+    expect(await canceledEvents()).toHaveLength(1);
+    expect((await api(`/subscription/membership/${tier.id}/resume`, { method: 'POST', cookies })).status).toBe(200);
+    expect(await stop()).toBe(200);
+    expect(await canceledEvents()).toHaveLength(2);
   });
 });
