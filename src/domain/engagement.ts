@@ -2,7 +2,13 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
-import { postingLikes, postingPurchases, postings, transfers, type Posting } from '../db/schema/index.ts';
+import {
+  postingLikes,
+  postingPurchases,
+  postings,
+  transfers,
+  type Posting,
+} from '../db/schema/index.ts';
 import { ApiError } from '../lib/errors.ts';
 import { decide, loadGateFacts, type Decision } from './gate.ts';
 import { isDuplicateKey } from './identity.ts';
@@ -27,9 +33,9 @@ async function walletOf(db: Database, userId: string): Promise<string> {
 
 /**
  * Buys a posting with KNG: the creator gets the price minus the platform fee. Idempotent by the client's
- * key, and once per buyer and posting (a database key): buying again answers with the first purchase. A key
- * already used for another posting is refused (IDEMPOTENCY_CONFLICT); the same key for the same posting
- * answers exactly what the first request answered (what it charged).
+ * key, and once per buyer and posting (a database key): buying again answers with the first
+ * purchase. A key already used for another posting is refused (IDEMPOTENCY_CONFLICT); the same key
+ * for the same posting answers exactly what the first request answered (what it charged).
  */
 export async function unlockPosting(db: Database, input: { buyerId: string; postingId: string; clientKey: string; now: Date; feeBps: number }) {
   const { posting, decision } = await gateFor(db, input.buyerId, input.postingId, input.now);
@@ -38,7 +44,10 @@ export async function unlockPosting(db: Database, input: { buyerId: string; post
     (await db.select().from(postingPurchases).where(and(eq(postingPurchases.postingId, posting.id), eq(postingPurchases.buyerId, input.buyerId))))[0];
   /** What this key already paid for, if anything (another posting → conflict). */
   const paidWithKey = async () => {
-    const rows = await db.select({ referenceType: transfers.referenceType, referenceId: transfers.referenceId }).from(transfers).where(inArray(transfers.idempotencyKey, [`${key}:creator`, `${key}:fee`]));
+    const rows = await db
+      .select({ referenceType: transfers.referenceType, referenceId: transfers.referenceId })
+      .from(transfers)
+      .where(inArray(transfers.idempotencyKey, [`${key}:creator`, `${key}:fee`]));
     if (rows.some((r) => r.referenceType !== 'posting' || r.referenceId !== posting.id)) {
       throw new ApiError('IDEMPOTENCY_CONFLICT', '같은 멱등성 키로 다른 포스팅을 이미 구매했습니다.');
     }
@@ -58,7 +67,13 @@ export async function unlockPosting(db: Database, input: { buyerId: string; post
   try {
     replayed = (
       await postTransfers(db, legs, async (tx, posted) => {
-        await tx.insert(postingPurchases).values({ id: uuidv7(), postingId: posting.id, buyerId: input.buyerId, price, transferId: posted[0].id });
+        await tx.insert(postingPurchases).values({
+          id: uuidv7(),
+          postingId: posting.id,
+          buyerId: input.buyerId,
+          price,
+          transferId: posted[0].id,
+        });
       })
     ).replayed;
   } catch (err) {
@@ -67,7 +82,8 @@ export async function unlockPosting(db: Database, input: { buyerId: string; post
   }
   const after = await existing();
   if (!after) throw new ApiError('CONFLICT', '구매가 동시에 처리되었습니다. 다시 시도해 주세요.');
-  // Charged by this request (or by its twin with the same key), or bought by another request meanwhile.
+  // Charged by this request (or by its twin with the same key), or bought by another request
+  // meanwhile.
   const charged = replayed || (await paidWithKey()) ? after.price : 0;
   return { purchase: after, charged, replayed };
 }

@@ -39,7 +39,15 @@ async function expire(db: Database, sub: Subscription, at: Date, reason: string)
         .update(subscriptions)
         .set({ status: 'expired', autoRenew: false, endedAt: at })
         .where(and(eq(subscriptions.id, sub.id), eq(subscriptions.status, sub.status), eq(subscriptions.currentPeriodEnd, sub.currentPeriodEnd)));
-      return recordSubscriptionEvent(tx, moved, { subscriptionId: sub.id, type: 'expired', from: sub.status, to: 'expired', periodEnd: sub.currentPeriodEnd, key: `expire:${sub.id}:${sub.currentPeriodEnd.getTime()}`, data: { reason } });
+      return recordSubscriptionEvent(tx, moved, {
+        subscriptionId: sub.id,
+        type: 'expired',
+        from: sub.status,
+        to: 'expired',
+        periodEnd: sub.currentPeriodEnd,
+        key: `expire:${sub.id}:${sub.currentPeriodEnd.getTime()}`,
+        data: { reason },
+      });
     });
   } catch (err) {
     if (isDuplicateKey(err)) return false;
@@ -61,7 +69,19 @@ async function renewOnce(db: Database, sub: Subscription, settings: BillingSetti
       .update(subscriptions)
       .set({ status: 'active', currentPeriodStart: start, currentPeriodEnd: end, graceEndsAt: null, failureCount: 0, membershipItemId: tier.id, level: tier.level, price: tier.price, pendingMembershipItemId: null })
       .where(and(eq(subscriptions.id, sub.id), eq(subscriptions.currentPeriodEnd, start), inArray(subscriptions.status, ['trialing', 'active', 'grace'])));
-    if (!(await recordSubscriptionEvent(tx, moved, { subscriptionId: sub.id, type: 'renewed', from: sub.status, to: 'active', periodStart: start, periodEnd: end, amount: tier.price, transferId, key }))) {
+    if (
+      !(await recordSubscriptionEvent(tx, moved, {
+        subscriptionId: sub.id,
+        type: 'renewed',
+        from: sub.status,
+        to: 'active',
+        periodStart: start,
+        periodEnd: end,
+        amount: tier.price,
+        transferId,
+        key,
+      }))
+    ) {
       throw new ApiError('CONFLICT', 'raced');
     }
   };
@@ -93,7 +113,15 @@ async function toGrace(db: Database, sub: Subscription, settings: BillingSetting
         .update(subscriptions)
         .set({ status: 'grace', graceEndsAt, failureCount: sub.failureCount + 1 })
         .where(and(eq(subscriptions.id, sub.id), inArray(subscriptions.status, ['trialing', 'active']), eq(subscriptions.currentPeriodEnd, sub.currentPeriodEnd)));
-      return recordSubscriptionEvent(tx, moved, { subscriptionId: sub.id, type: 'grace_started', from: sub.status, to: 'grace', periodStart: sub.currentPeriodEnd, key: `grace:${sub.id}:${sub.currentPeriodEnd.getTime()}`, data: { graceEndsAt: graceEndsAt.toISOString() } });
+      return recordSubscriptionEvent(tx, moved, {
+        subscriptionId: sub.id,
+        type: 'grace_started',
+        from: sub.status,
+        to: 'grace',
+        periodStart: sub.currentPeriodEnd,
+        key: `grace:${sub.id}:${sub.currentPeriodEnd.getTime()}`,
+        data: { graceEndsAt: graceEndsAt.toISOString() },
+      });
     });
   } catch (err) {
     if (isDuplicateKey(err)) return false;

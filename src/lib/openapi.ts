@@ -42,12 +42,15 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
 }
 
 /**
- * Route middleware (after auth) for a `jsonBody()` whose fields are all optional: the validator reads a
- * request without a JSON body as `{}`, so that schema cannot refuse it. A body-less POST is 400; `{}` is a body.
+ * Route middleware (after auth) for a `jsonBody()` whose fields are all optional: the validator
+ * reads a request without a JSON body as `{}`, so that schema cannot refuse it. A body-less POST is
+ * 400; `{}` is a body.
  */
 export const requireJsonBody: MiddlewareHandler = async (c, next) => {
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(c.req.header('content-type') ?? '')) {
-    throw new ApiError('VALIDATION_FAILED', '요청 본문(JSON)이 필요합니다.', { details: [{ path: 'body', message: 'a JSON body is required' }] });
+    throw new ApiError('VALIDATION_FAILED', '요청 본문(JSON)이 필요합니다.', {
+      details: [{ path: 'body', message: 'a JSON body is required' }],
+    });
   }
   await next();
 };

@@ -224,7 +224,12 @@ postingsRoutes.openapi(
     const { purchase, charged } = await unlockPosting(db, {
       buyerId: viewerId(c),
       postingId,
-      clientKey: await requestKey(db, { ownerId: viewerId(c), header, scope: 'POST /postings/{id}/purchase', request: { postingId } }),
+      clientKey: await requestKey(db, {
+        ownerId: viewerId(c),
+        header,
+        scope: 'POST /postings/{id}/purchase',
+        request: { postingId },
+      }),
       now: clock.now(),
       feeBps: c.get('env').PLATFORM_FEE_BPS,
     });

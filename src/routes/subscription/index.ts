@@ -11,7 +11,13 @@ import { refundLatestCharge } from '../../domain/refunds.ts';
 import { requestKey } from '../../domain/idempotency.ts';
 import { cancel, mySubscriptions, resume, subscribe } from '../../domain/subscriptions.ts';
 import { ok } from '../../lib/envelope.ts';
-import { envelope, errorResponses, jsonBody, jsonContent, requireJsonBody } from '../../lib/openapi.ts';
+import {
+  envelope,
+  errorResponses,
+  jsonBody,
+  jsonContent,
+  requireJsonBody,
+} from '../../lib/openapi.ts';
 
 export const subscription = new OpenAPIHono<AppEnv>();
 
@@ -54,7 +60,12 @@ subscription.openapi(
     const env = c.get('env');
     const tierId = c.req.valid('param').id;
     const header = c.req.valid('header')['idempotency-key'];
-    const clientKey = await requestKey(db, { ownerId: viewerId(c), header, scope: 'POST /subscription/membership/{id}', request: { tierId } });
+    const clientKey = await requestKey(db, {
+      ownerId: viewerId(c),
+      header,
+      scope: 'POST /subscription/membership/{id}',
+      request: { tierId },
+    });
     const result = await subscribe(
       db,
       { fanId: viewerId(c), tierId, clientKey, now: clock.now() },
@@ -108,7 +119,12 @@ subscription.openapi(
       params: z.object({ subscriptionId: z.uuid() }),
       headers: IdempotencyHeader,
       // `{}` refunds everything still refundable of the latest charge.
-      ...jsonBody(z.object({ amount: z.number().int().positive().optional(), reason: z.string().trim().min(1).max(500).optional() })),
+      ...jsonBody(
+        z.object({
+          amount: z.number().int().positive().optional(),
+          reason: z.string().trim().min(1).max(500).optional(),
+        }),
+      ),
     },
     responses: {
       200: jsonContent(envelope(z.object({ amount: z.number(), full: z.boolean(), subscription: z.record(z.string(), z.unknown()) })), 'Refunded'),
@@ -128,7 +144,12 @@ subscription.openapi(
       subscriptionId,
       amount,
       reason,
-      clientKey: await requestKey(db, { ownerId: actorId, header, scope: 'POST /subscription/{subscriptionId}/refund', request: { subscriptionId, amount, reason } }),
+      clientKey: await requestKey(db, {
+        ownerId: actorId,
+        header,
+        scope: 'POST /subscription/{subscriptionId}/refund',
+        request: { subscriptionId, amount, reason },
+      }),
       now: clock.now(),
       windowDays: c.get('env').REFUND_WINDOW_DAYS,
     });
@@ -180,7 +201,14 @@ subscription.openapi(
     tags: ['subscription'],
     summary: 'Finish a card membership: issue the billing key, charge the first period (or start the trial), subscribe',
     middleware: [authRequired] as const,
-    request: jsonBody(z.object({ authKey: z.string().min(1).max(300), customerKey: z.string().min(1).max(300), membershipItemId: z.uuid(), userId: z.string().optional() })),
+    request: jsonBody(
+      z.object({
+        authKey: z.string().min(1).max(300),
+        customerKey: z.string().min(1).max(300),
+        membershipItemId: z.uuid(),
+        userId: z.string().optional(),
+      }),
+    ),
     responses: {
       200: jsonContent(
         envelope(
