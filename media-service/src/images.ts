@@ -1,5 +1,6 @@
 // Image variants with sharp: a 150×150 cover thumbnail and 480/1080/1920-wide WebP renditions (never
-// upscaled), a small heavily blurred preview for locked posts, and an optional watermark. Orientation is
+// upscaled), a small heavily blurred preview for locked posts, and an optional watermark; profile pictures
+// get 400/160 squares instead, cover images 1500×500 and 750×250 banners. Orientation is
 // applied from EXIF, then every output is written without metadata (sharp's default).
 import sharp, { type Sharp } from 'sharp';
 
@@ -24,7 +25,20 @@ function watermarkSvg(text: string, width: number): Buffer {
   );
 }
 
-export async function imageVariants(input: Buffer, opts: { watermark?: string } = {}): Promise<{ width: number; height: number; outputs: ImageOutput[] }> {
+/** Profile pictures: squares (cover crop, centred on what sharp finds most interesting). */
+const AVATAR_SIZES = [
+  ['avatar_400', 400],
+  ['avatar_160', 160],
+] as const;
+/** Cover images: 3:1 banners. */
+const COVER_SIZES = [
+  ['cover_1500', 1500, 500],
+  ['cover_750', 750, 250],
+] as const;
+
+export type ImagePurpose = 'post' | 'avatar' | 'cover';
+
+export async function imageVariants(input: Buffer, opts: { watermark?: string; purpose?: ImagePurpose } = {}): Promise<{ width: number; height: number; outputs: ImageOutput[] }> {
   // Each output is its own pipeline from the original bytes: libvips shrinks JPEG and WebP on load, so a
   // small rendition never decodes the full-size image. rotate() applies the EXIF orientation.
   const meta = await sharp(input, { failOn: 'error' }).metadata();
@@ -38,6 +52,14 @@ export async function imageVariants(input: Buffer, opts: { watermark?: string } 
     outputs.push({ name, data, width: out.width, height: out.height });
   };
   await push('thumbnail', base().resize(150, 150, { fit: 'cover' }).webp({ quality: 75 }));
+  if (opts.purpose === 'avatar') {
+    for (const [name, size] of AVATAR_SIZES) await push(name, base().resize(size, size, { fit: 'cover', position: 'attention' }).webp({ quality: 85 }));
+    return { width: info.width, height: info.height, outputs };
+  }
+  if (opts.purpose === 'cover') {
+    for (const [name, w, h] of COVER_SIZES) await push(name, base().resize(w, h, { fit: 'cover', position: 'attention' }).webp({ quality: 85 }));
+    return { width: info.width, height: info.height, outputs };
+  }
   for (const [name, width, quality] of WIDTHS) {
     let p = base().resize({ width, withoutEnlargement: true });
     if (opts.watermark) {

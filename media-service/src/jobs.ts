@@ -25,6 +25,8 @@ export const jobSchema = z.object({
   outputPrefix: z.string().regex(/^processed\/[\w-]+\/[\w-]+\/$/),
   callbackUrl: z.url(),
   watermark: z.string().max(60).optional(),
+  /** Images: posting media (default), a profile picture or a cover image — each with its own sizes. */
+  purpose: z.enum(['post', 'avatar', 'cover']).default('post'),
 });
 export type Job = z.infer<typeof jobSchema>;
 
@@ -127,7 +129,7 @@ export class JobRunner {
     }
     const original = await this.storage.get(job.sourceKey);
     if (job.type === 'image') {
-      const { width, height, outputs } = await imageVariants(original, { watermark: job.watermark });
+      const { width, height, outputs } = await imageVariants(original, { watermark: job.watermark, purpose: job.purpose });
       for (const o of outputs) await this.storage.put(key(`${o.name}.webp`), o.data, 'image/webp');
       return { variants: Object.fromEntries(outputs.map((o) => [o.name, key(`${o.name}.webp`)])), thumbnails: [], width, height };
     }

@@ -47,7 +47,8 @@ describe('POST /jobs', () => {
     expect((await post(signedHeaders(SECRET, 'job', bad), bad)).status).toBe(400);
     const ok = await post(signedHeaders(SECRET, 'job', body));
     expect(ok.status).toBe(202);
-    expect(runner.submitted).toEqual([job]);
+    // A job from a Worker that does not send a purpose yet is posting media.
+    expect(runner.submitted).toEqual([{ ...job, purpose: 'post' }]);
   });
 });
 
@@ -68,6 +69,19 @@ describe('images', () => {
     }
     const small = await imageVariants(await sharp({ create: { width: 200, height: 100, channels: 3, background: '#000' } }).png().toBuffer());
     expect(small.outputs.find((o) => o.name === 'w1920')?.width).toBe(200);
+  });
+
+  it('profile pictures get squares, cover images 3:1 banners (cropped, even from small or odd-shaped images), no metadata', async () => {
+    const input = await sharp({ create: { width: 900, height: 1600, channels: 3, background: '#406020' } }).jpeg().withExif({ IFD0: { Copyright: 'exif-marker' } }).toBuffer();
+    const sizes = async (purpose: 'avatar' | 'cover', img = input) => {
+      const { outputs } = await imageVariants(img, { purpose });
+      for (const o of outputs) expect([(await sharp(o.data).metadata()).format, (await sharp(o.data).metadata()).exif]).toEqual(['webp', undefined]);
+      return Object.fromEntries(outputs.map((o) => [o.name, [o.width, o.height]]));
+    };
+    expect(await sizes('avatar')).toEqual({ thumbnail: [150, 150], avatar_400: [400, 400], avatar_160: [160, 160] });
+    expect(await sizes('cover')).toEqual({ thumbnail: [150, 150], cover_1500: [1500, 500], cover_750: [750, 250] });
+    const tiny = await sharp({ create: { width: 100, height: 40, channels: 3, background: '#000' } }).png().toBuffer();
+    expect((await sizes('cover', tiny)).cover_1500).toEqual([1500, 500]);
   });
 
   it('applies the EXIF orientation before dropping the metadata', async () => {

@@ -22,6 +22,7 @@ const job: Job = {
   sourceKey: 'uploads/11111111-2222-4333-8444-555555555555/01930000-0000-7000-8000-000000000001.mp4',
   outputPrefix: 'processed/11111111-2222-4333-8444-555555555555/01930000-0000-7000-8000-000000000001/',
   callbackUrl: 'http://127.0.0.1:8797/media/processing-webhook',
+  purpose: 'post',
 };
 
 function fixture(name: string, callbackUrl: string): unknown {

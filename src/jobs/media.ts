@@ -31,6 +31,8 @@ export interface MediaJob {
   /** Every output goes under this prefix; callbacks naming keys elsewhere are refused. */
   outputPrefix: string;
   callbackUrl: string;
+  /** Images: which sizes to make (posting media, profile picture, cover image). */
+  purpose: Media['purpose'];
 }
 
 export const outputPrefixOf = (m: Pick<Media, 'ownerId' | 'id'>) => `processed/${m.ownerId}/${m.id}/`;
@@ -80,6 +82,7 @@ export async function dispatchMediaJob(db: Database, env: Env, mediaId: string, 
     sourceKey: media.storageKey,
     outputPrefix: outputPrefixOf(media),
     callbackUrl: `${env.API_BASE_URL.replace(/\/$/, '')}/media/processing-webhook`,
+    purpose: media.purpose,
   };
   const body = JSON.stringify(job);
   try {

@@ -3,6 +3,9 @@ import { at, createdAt, deletedAt, id, ref, timestamps } from './columns.ts';
 
 export const MEDIA_TYPES = ['image', 'video', 'audio', 'document'] as const;
 export const MEDIA_STATUSES = ['uploading', 'uploaded', 'processing', 'ready', 'failed'] as const;
+/** What an image is for: posting media, a profile picture (square variants) or a cover image (banner variants). */
+export const MEDIA_PURPOSES = ['post', 'avatar', 'cover'] as const;
+export type MediaPurpose = (typeof MEDIA_PURPOSES)[number];
 
 /** An uploaded file. The storage key is chosen by the server, never by the client. */
 export const medias = mysqlTable(
@@ -29,6 +32,7 @@ export const medias = mysqlTable(
     errorMessage: varchar('error_message', { length: 500 }),
     processedAt: at('processed_at'),
     deletedAt: deletedAt(),
+    purpose: mysqlEnum('purpose', MEDIA_PURPOSES).notNull().default('post'),
     ...timestamps(),
   },
   (t) => [

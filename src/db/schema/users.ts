@@ -18,6 +18,10 @@ export const users = mysqlTable(
     confirmedAt: at('confirmed_at'),
     deletedAt: deletedAt(),
     ...timestamps(),
+    /** The profile picture and cover image (media of purpose avatar / cover); their URLs are in avatarUrl, coverUrl. */
+    avatarMediaId: ref('avatar_media_id'),
+    coverMediaId: ref('cover_media_id'),
+    coverUrl: varchar('cover_url', { length: 1024 }),
   },
   (t) => [
     uniqueIndex('users_email_uq').on(t.email),
