@@ -76,6 +76,13 @@ export const envSchema = z.object({
   /** Key of the HLS token paths (HMAC of viewer, media and expiry) and their lifetime in seconds. */
   MEDIA_TOKEN_SECRET: z.string().min(16),
   MEDIA_HLS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /**
+   * Seconds a yes (or no) of the gate for one viewer and one video is trusted by HLS segment requests: the
+   * bound on how long a viewer who lost access keeps getting segments. Playlists always ask the gate.
+   */
+  MEDIA_HLS_GRANT_TTL_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  /** Largest file `POST /media/upload` (the older multipart form upload) accepts, in bytes. */
+  MEDIA_FORM_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1_048_576).max(104_857_600).default(52_428_800),
   /** A processing job not finished after this many minutes is dispatched again (capped attempts). */
   MEDIA_JOB_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
 

@@ -185,5 +185,9 @@ export function workerVars(info: StackInfo, appEnv: 'development' | 'test'): Rec
     ...(appEnv === 'test' ? { MEDIA_MULTIPART_THRESHOLD_BYTES: '5242880', MEDIA_MULTIPART_PART_BYTES: '5242880' } : {}),
     // Short in tests so that the staleness bound can be waited out.
     PUBLIC_CACHE_TTL_SECONDS: appEnv === 'test' ? '2' : '30',
+    // Short in tests so that the HLS revocation bound can be waited out.
+    MEDIA_HLS_GRANT_TTL_SECONDS: appEnv === 'test' ? '2' : '30',
+    // A 16 MiB cap on form uploads in tests, so that a test can go past it.
+    ...(appEnv === 'test' ? { MEDIA_FORM_UPLOAD_MAX_BYTES: '16777216' } : {}),
   };
 }

@@ -5,10 +5,21 @@
 import { and, count, desc, eq, gte, inArray, isNull, lt } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
-import { medias, type Media } from '../db/schema/index.ts';
+import { medias, type Media, type MediaPurpose } from '../db/schema/index.ts';
 import type { Env } from '../env.ts';
 import { ApiError } from '../lib/errors.ts';
-import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, deleteObject, headObject, listKeys, presign } from '../lib/storage.ts';
+import type { FilePart } from '../lib/multipart.ts';
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  deleteObject,
+  headObject,
+  listKeys,
+  presign,
+  putObject,
+  uploadPart,
+} from '../lib/storage.ts';
 
 type MediaType = Media['type'];
 
@@ -47,6 +58,15 @@ export interface PrepareInput {
   fileName: string;
   contentType: string;
   fileSize: number;
+  /** Profile pictures and cover images get their own sizes; only images may have them. */
+  purpose?: MediaPurpose;
+}
+
+function checkPurpose(type: MediaType, purpose: MediaPurpose | undefined): MediaPurpose {
+  if (purpose && purpose !== 'post' && type !== 'image') {
+    throw new ApiError('UNSUPPORTED_FILE_TYPE', '프로필 사진과 커버 이미지는 이미지 파일만 올릴 수 있습니다.', { details: [{ path: 'purpose', message: `${purpose} must be an image` }] });
+  }
+  return purpose ?? 'post';
 }
 
 export interface PreparedUpload {
@@ -91,6 +111,7 @@ async function checkQuota(db: Database, ownerId: string, type: MediaType, now: D
 
 export async function prepareUpload(db: Database, env: Env, ownerId: string, input: PrepareInput, now: Date): Promise<PreparedUpload> {
   const { rule, contentType, ext } = ruleFor(input);
+  const purpose = checkPurpose(rule.type, input.purpose);
   await checkQuota(db, ownerId, rule.type, now);
   const mediaId = uuidv7();
   const s3Key = `uploads/${ownerId}/${mediaId}.${ext}`;
@@ -108,6 +129,7 @@ export async function prepareUpload(db: Database, env: Env, ownerId: string, inp
     storageKey: s3Key,
     status: 'uploading',
     multipartUploadId: uploadId,
+    purpose,
   });
   if (!uploadId) {
     const headers = { 'content-type': contentType, 'content-length': String(input.fileSize) };
@@ -125,6 +147,69 @@ export async function prepareUpload(db: Database, env: Env, ownerId: string, inp
     }),
   );
   return { mediaId, s3Key, type: rule.type, expiresAt, uploadUrl: null, method: 'PUT', headers: {}, multipart: { uploadId, partSize, parts } };
+}
+
+/**
+ * The older form upload (`POST /media/upload`, multipart/form-data): the file streams through the Worker to
+ * storage — one PUT when it fits in a part, else an S3 multipart upload part by part, so at most one part
+ * (MEDIA_MULTIPART_PART_BYTES) is held in memory — capped at `maxBytes` (and the type's own limit) while it
+ * streams. Then the same media row as a presigned upload, already uploaded, and the same processing queue.
+ */
+export async function uploadFromForm(db: Database, env: Env, ownerId: string, part: FilePart, purpose: MediaPurpose | undefined, maxBytes: number, now: Date): Promise<Media> {
+  const { rule, contentType, ext } = ruleFor({ fileName: part.fileName, contentType: part.contentType, fileSize: 1 });
+  const kind = checkPurpose(rule.type, purpose);
+  const cap = Math.min(rule.maxBytes, maxBytes);
+  await checkQuota(db, ownerId, rule.type, now);
+  const mediaId = uuidv7();
+  const s3Key = `uploads/${ownerId}/${mediaId}.${ext}`;
+  const partBytes = env.MEDIA_MULTIPART_PART_BYTES;
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let size = 0;
+  let uploadId: string | null = null;
+  const parts: Array<{ partNumber: number; etag: string }> = [];
+  const take = (n: number): Uint8Array => {
+    const out = new Uint8Array(n);
+    let at = 0;
+    while (at < n) {
+      const head = pending[0];
+      const used = Math.min(head.length, n - at);
+      out.set(head.subarray(0, used), at);
+      at += used;
+      if (used === head.length) pending.shift();
+      else pending[0] = head.subarray(used);
+    }
+    pendingBytes -= n;
+    return out;
+  };
+  try {
+    for await (const chunk of part.chunks) {
+      size += chunk.length;
+      if (size > cap) {
+        throw new ApiError('FILE_TOO_LARGE', `파일이 너무 큽니다. 이 방식으로는 최대 ${Math.floor(cap / MB)}MB까지 올릴 수 있습니다.`, { details: [{ path: 'file', message: `at most ${cap} bytes` }] });
+      }
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      while (pendingBytes >= partBytes + 1) {
+        // A full part, sent only once more bytes follow (so that the last part is never empty).
+        uploadId ??= await createMultipartUpload(env, s3Key, contentType);
+        parts.push({ partNumber: parts.length + 1, etag: await uploadPart(env, s3Key, uploadId, parts.length + 1, take(partBytes)) });
+      }
+    }
+    if (size === 0) throw new ApiError('VALIDATION_FAILED', '빈 파일은 올릴 수 없습니다.', { details: [{ path: 'file', message: 'empty' }] });
+    if (!uploadId) await putObject(env, s3Key, take(pendingBytes), contentType);
+    else {
+      parts.push({ partNumber: parts.length + 1, etag: await uploadPart(env, s3Key, uploadId, parts.length + 1, take(pendingBytes)) });
+      if ((await completeMultipartUpload(env, s3Key, uploadId, parts)) === 'invalid') throw new Error(`storage refused to complete the form upload ${mediaId}`);
+    }
+  } catch (err) {
+    pending = [];
+    if (uploadId) await abortMultipartUpload(env, s3Key, uploadId).catch(() => undefined);
+    throw err;
+  }
+  await db.insert(medias).values({ id: mediaId, ownerId, type: rule.type, originalName: part.fileName.slice(0, 255), mimeType: contentType, fileSize: size, storageKey: s3Key, status: 'uploaded', purpose: kind });
+  await env.MEDIA_QUEUE.send({ mediaId });
+  return ownMedia(db, ownerId, mediaId);
 }
 
 /** The caller's own live media, or "not found" — whoever else owns it. */

@@ -3,7 +3,7 @@
 // its title and free-preview media, and carries the offer instead of its content.
 import { and, desc, eq, getTableColumns, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { FeedAuthors } from './feed.ts';
-import { mediaUrlOf } from './media-views.ts';
+import { mediaUrlOf, wireStatus } from './media-views.ts';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
 import { medias, postingLikes, postingMedias, postings, users, type Posting } from '../db/schema/index.ts';
@@ -228,14 +228,14 @@ function serialize(p: Posting, author: Author, decision: Extract<Decision, { vis
       type: m.type.toUpperCase(),
       originalName: m.originalName,
       mediaUrl: urlOf(m),
-      processingStatus: m.status.toUpperCase(),
+      processingStatus: wireStatus(m.status),
       isFreePreview: m.isFreePreview,
       duration: m.durationMs === null ? null : m.durationMs / 1000,
     })),
     isLiked: liked,
     isMembershipOnly: p.isMembership,
     creator: user,
-    media: shown.map((m) => ({ id: m.id, fileName: m.originalName, mediaUrl: urlOf(m), type: m.type.toUpperCase(), processingStatus: m.status.toUpperCase(), thumbnailUrls: [] })),
+    media: shown.map((m) => ({ id: m.id, fileName: m.originalName, mediaUrl: urlOf(m), type: m.type.toUpperCase(), processingStatus: wireStatus(m.status), thumbnailUrls: [] })),
     images: shown.filter((m) => m.type === 'image').map((m) => ({ url: urlOf(m), isPublic: m.isFreePreview })),
     textLength: content.length,
     imageCount: shown.filter((m) => m.type === 'image').length,

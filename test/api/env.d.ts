@@ -24,6 +24,7 @@ declare global {
       S3_ACCESS_KEY_ID: string;
       S3_SECRET_ACCESS_KEY: string;
       MEDIA_MULTIPART_PART_BYTES: string;
+      MEDIA_FORM_UPLOAD_MAX_BYTES: string;
       MEDIA_SERVICE_SECRET: string;
       TOSS_API_URL: string;
       TOSS_SECRET_KEY: string;

@@ -88,7 +88,8 @@ describe('POST /media/complete-upload', () => {
     const first = await readJson<{ data: { status: string; mediaUrl: string } }>(await postJson('/media/complete-upload', { mediaId: p.mediaId, s3Key: p.s3Key }, await as(user)));
     expect(first.status, first.text).toBe(201);
     expect(first.body.data.mediaUrl).toBe(`${env.API_BASE_URL}/media/image/${p.mediaId}`);
-    expect(['UPLOADED', 'PROCESSING', 'READY', 'FAILED']).toContain(first.body.data.status);
+    // The original client's vocabulary: never our internal "uploaded" or "ready".
+    expect(['PROCESSING', 'COMPLETED', 'FAILED']).toContain(first.body.data.status);
     const again = await readJson<{ data: { id: string } }>(await postJson('/media/complete-upload', { mediaId: p.mediaId }, await as(user)));
     expect(again.status).toBe(201);
     expect(again.body.data.id).toBe(p.mediaId);
@@ -125,6 +126,35 @@ describe('POST /media/complete-upload', () => {
   });
 });
 
+describe('the media status on the wire', () => {
+  it("speaks the original client's vocabulary (UPLOADING | PROCESSING | COMPLETED | FAILED) in every media field", async () => {
+    const me = await makeCreator();
+    const p = await prepared(me, 'w.jpg', 'image/jpeg', 3);
+    const wire: Record<string, string> = {};
+    for (const status of ['uploading', 'uploaded', 'processing', 'ready', 'failed'] as const) {
+      await db.update(medias).set({ status }).where(eq(medias.id, p.mediaId));
+      const one = await readJson<{ data: { status: string; processingStatus: string } }>(await api(`/media/${p.mediaId}`, await as(me)));
+      const state = await readJson<{ data: { status: string } }>(await api(`/media/${p.mediaId}/status`, await as(me)));
+      const list = await readJson<{ data: Array<{ status: string }> }>(await api('/media/my-media', await as(me)));
+      expect([one.body.data.processingStatus, state.body.data.status, list.body.data[0].status]).toEqual([one.body.data.status, one.body.data.status, one.body.data.status]);
+      wire[status] = one.body.data.status;
+    }
+    expect(wire).toEqual({ uploading: 'UPLOADING', uploaded: 'PROCESSING', processing: 'PROCESSING', ready: 'COMPLETED', failed: 'FAILED' });
+  });
+});
+
+describe('upload purpose', () => {
+  it('profile pictures and cover images must be images; an unknown purpose is refused', async () => {
+    const me = await makeCreator();
+    const ok = await readJson<{ data: { mediaId: string } }>(await prepare(me, { fileName: 'me.png', contentType: 'image/png', fileSize: 10, purpose: 'avatar' }));
+    expect(ok.status, ok.text).toBe(201);
+    expect((await db.select().from(medias).where(eq(medias.id, ok.body.data.mediaId)))[0].purpose).toBe('avatar');
+    await expectError(await prepare(me, { fileName: 'me.mp4', contentType: 'video/mp4', fileSize: 10, purpose: 'cover' }), 415, 'UNSUPPORTED_FILE_TYPE');
+    await expectError(await prepare(me, { fileName: 'me.png', contentType: 'image/png', fileSize: 10, purpose: 'wallpaper' }), 400, 'VALIDATION_FAILED');
+    expect(await db.select().from(medias).where(eq(medias.ownerId, me))).toHaveLength(1);
+  });
+});
+
 describe("the owner's media", () => {
   it('lists only my media; status, retry only when failed, abort and delete', async () => {
     const [me, other] = [await makeCreator(), await makeCreator()];
@@ -140,7 +170,7 @@ describe("the owner's media", () => {
     const retried = await readJson<{ data: { status: string; errorMessage: string | null } }>(await postJson(`/media/${b.mediaId}/retry`, {}, await as(me)));
     expect(retried.status).toBe(200);
     expect(retried.body.data.errorMessage).toBeNull();
-    expect(['UPLOADED', 'PROCESSING', 'FAILED']).toContain(retried.body.data.status);
+    expect(['PROCESSING', 'FAILED']).toContain(retried.body.data.status);
     expect((await postJson(`/media/${a.mediaId}/abort-upload`, {}, await as(me))).status).toBe(200);
     await expectError(await api(`/media/${a.mediaId}`, await as(me)), 404, 'NOT_FOUND');
     expect((await api(`/media/${b.mediaId}`, { ...(await as(me)), method: 'DELETE' })).status).toBe(200);

@@ -12,13 +12,18 @@ import sharp from 'sharp';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_EVENTS_TOKEN, LOCAL_MEDIA_SECRET } from '../../dev/stack/stack.ts';
+
+/** The test stack's MEDIA_TOKEN_SECRET (dev/stack/stack.ts), to sign a genuine but expired segment token. */
+const LOCAL_MEDIA_TOKEN_SECRET = 'crefans-local-media-token-key';
 import { createDb } from '../../src/db/client.ts';
 import { TREASURY_WALLET_ID } from '../../src/db/reference-data.ts';
-import { creators, medias, users } from '../../src/db/schema/index.ts';
+import { eq } from 'drizzle-orm';
+import { creators, medias, membershipItems, subscriptions, users } from '../../src/db/schema/index.ts';
 import { changeSupply, transfer } from '../../src/domain/ledger.ts';
 import { createTier } from '../../src/domain/memberships.ts';
 import { ensureWallet, kngWallet } from '../../src/domain/wallets.ts';
 import { signedHeaders } from '../../src/jobs/media.ts';
+import { hmacHex } from '../../src/lib/hmac.ts';
 import { listKeys } from '../../src/lib/storage.ts';
 import { readStackInfo } from '../stack-info.ts';
 
@@ -75,7 +80,7 @@ async function settled(token: string, mediaId: string, timeoutMs = 90_000): Prom
   let last: Json['data'] = {};
   while (Date.now() < deadline) {
     last = ((await (await api(`/media/${mediaId}`, token)).json()) as Json).data;
-    if (last.status === 'READY' || last.status === 'FAILED') return last;
+    if (last.status === 'COMPLETED' || last.status === 'FAILED') return last;
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`media ${mediaId} still ${String(last.status)} after ${timeoutMs} ms`);
@@ -89,6 +94,14 @@ async function fetchVariant(token: string | null, path: string): Promise<{ statu
   const file = await fetch(location);
   expect(file.status).toBe(200);
   return { status: 302, bytes: Buffer.from(await file.arrayBuffer()), location, cache: res.headers.get('cache-control') };
+}
+
+/** Credits KNG to a user the way a top-up does (minted into the treasury, then transferred). */
+async function fund(userId: string, amount: number): Promise<void> {
+  const key = `media-e2e:${uuidv7()}`;
+  await changeSupply(db, { kind: 'mint', amount, idempotencyKey: `${key}:mint` });
+  const wallet = await kngWallet(db, userId);
+  await transfer(db, { idempotencyKey: key, fromWalletId: TREASURY_WALLET_ID, toWalletId: wallet!.id, amount, reason: 'charge' });
 }
 
 let creator: { id: string; token: string };
@@ -110,7 +123,7 @@ describe('images', () => {
     expect((await sharp(jpeg).metadata()).exif).toBeDefined();
     const id = await upload(creator.token, 'photo.jpg', 'image/jpeg', jpeg);
     const media = await settled(creator.token, id);
-    expect(media.status).toBe('READY');
+    expect(media.status).toBe('COMPLETED');
     expect(media).toMatchObject({ width: 2400, height: 1600, progress: 100 });
     expect(Object.keys(media.processedUrls as object).sort()).toEqual(['preview', 'thumbnail', 'w1080', 'w1920', 'w480']);
     const expected: Record<string, [number, number]> = { thumbnail: [150, 150], low: [480, 320], medium: [1080, 720], high: [1920, 1280] };
@@ -130,7 +143,7 @@ describe('images', () => {
   it('a small image is never upscaled', async () => {
     const png = await sharp({ create: { width: 300, height: 200, channels: 4, background: '#ff0000' } }).png().toBuffer();
     const id = await upload(creator.token, 'small.png', 'image/png', png);
-    expect((await settled(creator.token, id)).status).toBe('READY');
+    expect((await settled(creator.token, id)).status).toBe('COMPLETED');
     const big = await fetchVariant(creator.token, `/media/image/${id}?quality=high`);
     expect((await sharp(big.bytes).metadata()).width).toBe(300);
   });
@@ -138,7 +151,7 @@ describe('images', () => {
   it('delete removes the original and every processed output from storage', async () => {
     const png = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#00ff00' } }).png().toBuffer();
     const id = await upload(creator.token, 'gone.png', 'image/png', png);
-    expect((await settled(creator.token, id)).status).toBe('READY');
+    expect((await settled(creator.token, id)).status).toBe('COMPLETED');
     const storage = { S3_ENDPOINT: info.s3.endpoint, S3_BUCKET: info.s3.bucket, S3_REGION: info.s3.region, S3_ACCESS_KEY_ID: info.s3.accessKeyId, S3_SECRET_ACCESS_KEY: info.s3.secretAccessKey };
     const prefix = `processed/${creator.id}/${id}/`;
     expect((await listKeys(storage, prefix)).length).toBe(5);
@@ -158,6 +171,57 @@ describe('images', () => {
   });
 });
 
+/** The older creator-centre page's upload: `fetch(POST /media/upload, { body: FormData{file} })` with cookies. */
+async function formUpload(token: string, fileName: string, type: string, bytes: Buffer, fields: Record<string, string> = {}): Promise<Response> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('file', new Blob([bytes], { type }), fileName);
+  return fetch(`${info.apiUrl}/media/upload`, { method: 'POST', body: form, headers: { cookie: `access_token=${token}` } });
+}
+
+describe('form upload (POST /media/upload, multipart/form-data)', () => {
+  it('a real JPEG from the creator-centre form goes through the pipeline to COMPLETED and into a posting', async () => {
+    const jpeg = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#aa3366' } }).jpeg().toBuffer();
+    const res = await formUpload(creator.token, 'form photo.jpg', 'image/jpeg', jpeg);
+    const body = (await res.json()) as Json;
+    expect(res.status, JSON.stringify(body)).toBe(201);
+    const id = body.data.id as string;
+    expect(body.data).toMatchObject({ mediaId: id, type: 'IMAGE', fileName: 'form photo.jpg', mimeType: 'image/jpeg', fileSize: jpeg.length, status: 'PROCESSING', mediaUrl: `${info.apiUrl}/media/image/${id}` });
+    const media = await settled(creator.token, id);
+    expect(media).toMatchObject({ status: 'COMPLETED', processingStatus: 'COMPLETED', width: 1200, height: 800 });
+    const status = (await (await api(`/media/${id}/status`, creator.token)).json()) as Json;
+    expect(status.data.status).toBe('COMPLETED');
+    const high = await fetchVariant(creator.token, `/media/image/${id}?quality=high`);
+    expect((await sharp(high.bytes).metadata()).width).toBe(1200);
+    const post = await api('/postings', creator.token, { method: 'POST', json: { title: 'form', content: 'from the form', status: 'PUBLISHED', is_public: true, media_ids: [id] } });
+    expect(post.status).toBe(201);
+    const postingId = ((await post.json()) as Json).data.id as string;
+    const read = (await (await api(`/postings/${postingId}`, stranger.token)).json()) as Json;
+    expect((read.data.medias as Array<{ id: string; processingStatus: string }>).map((m) => [m.id, m.processingStatus])).toEqual([[id, 'COMPLETED']]);
+  });
+
+  it('streams a file larger than a part to storage in parts; past the cap it is refused and nothing is kept', async () => {
+    const png = await sharp({ create: { width: 2048, height: 2048, channels: 3, background: '#000000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png({ compressionLevel: 0 }).toBuffer();
+    expect(png.length).toBeGreaterThan(2 * 5 * 1024 * 1024);
+    const res = await formUpload(creator.token, 'noise.png', 'image/png', png);
+    const body = (await res.json()) as Json;
+    expect(res.status, JSON.stringify(body)).toBe(201);
+    const storage = { S3_ENDPOINT: info.s3.endpoint, S3_BUCKET: info.s3.bucket, S3_REGION: info.s3.region, S3_ACCESS_KEY_ID: info.s3.accessKeyId, S3_SECRET_ACCESS_KEY: info.s3.secretAccessKey };
+    const { getObject } = await import('../../src/lib/storage.ts');
+    const stored = Buffer.from(await (await getObject(storage, body.data.s3Key as string))!.arrayBuffer());
+    expect(stored.equals(png)).toBe(true);
+    expect((await settled(creator.token, body.data.id as string)).status).toBe('COMPLETED');
+
+    const uploader = await makeUser(true);
+    const tooBig = Buffer.concat([png, png]).subarray(0, 16 * 1024 * 1024 + 1);
+    const refused = await formUpload(uploader.token, 'big.png', 'image/png', tooBig);
+    expect(refused.status).toBe(413);
+    expect(((await refused.json()) as Json).data.code).toBe('FILE_TOO_LARGE');
+    expect(await db.select().from(medias).where(eq(medias.ownerId, uploader.id))).toEqual([]);
+    expect(await listKeys(storage, `uploads/${uploader.id}/`)).toEqual([]);
+  });
+});
+
 describe('video', () => {
   let videoId: string;
   let postingId: string;
@@ -167,13 +231,10 @@ describe('video', () => {
     await promisify(execFile)('ffmpeg', ['-hide_banner', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=10:size=1280x720:rate=24', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=10', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', file]);
     videoId = await upload(creator.token, 'clip.mp4', 'video/mp4', readFileSync(file));
     const tier = await createTier(db, creator.id, { name: 'members', description: null, benefits: [], level: 1, price: 10, billingUnit: 'MONTH', billingPeriod: 1, trialUnit: 'DAY', trialPeriod: 0, isActive: true });
-    const key = `media-e2e:${uuidv7()}`;
-    await changeSupply(db, { kind: 'mint', amount: 100, idempotencyKey: `${key}:mint` });
-    const wallet = await kngWallet(db, fan.id);
-    await transfer(db, { idempotencyKey: key, fromWalletId: TREASURY_WALLET_ID, toWalletId: wallet!.id, amount: 100, reason: 'charge' });
+    await fund(fan.id, 100);
     expect((await api(`/subscription/membership/${tier.id}`, fan.token, { method: 'POST' })).status).toBe(201);
     const media = await settled(creator.token, videoId, 180_000);
-    expect(media.status, JSON.stringify(media)).toBe('READY');
+    expect(media.status, JSON.stringify(media)).toBe('COMPLETED');
     const post = await api('/postings', creator.token, { method: 'POST', json: { title: 'members video', content: 'paid', status: 'PUBLISHED', is_membership: true, membership_level: 1, media_ids: [videoId] } });
     expect(post.status).toBe(201);
     postingId = ((await post.json()) as Json).data.id as string;
@@ -192,51 +253,139 @@ describe('video', () => {
     expect(mp4.bytes!.subarray(4, 8).toString('latin1')).toBe('ftyp');
   });
 
-  it('plays segment by segment through the token path for a subscriber; others get 403', async () => {
+  // HLS (docs/architecture.md, "HLS delivery"): playlists with the viewer's session and the gate on every
+  // request; segment URIs with a token bound to viewer and media, valid only with that viewer's session and
+  // while the gate's grant holds (MEDIA_HLS_GRANT_TTL_SECONDS: 2 s in the test profile).
+  const GRANT_TTL_MS = 2_000;
+  let hlsUrl: string;
+  let segmentUrls: string[] = [];
+
+  /** Every segment URL of the master, as `token` (a session) gets it. */
+  async function walk(token: string | null): Promise<{ renditions: string[]; segments: string[] }> {
+    const master = await api(new URL(hlsUrl).pathname, token);
+    expect(master.status).toBe(200);
+    expect(master.headers.get('cache-control')).toBe('private, no-store');
+    const renditions = (await master.text()).split('\n').filter((l) => l && !l.startsWith('#'));
+    const segments: string[] = [];
+    for (const r of renditions) {
+      const playlistUrl = new URL(r, hlsUrl);
+      const playlist = await api(playlistUrl.pathname, token);
+      expect(playlist.status).toBe(200);
+      expect(playlist.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
+      for (const e of (await playlist.text()).split('\n').filter((l) => l && !l.startsWith('#'))) segments.push(new URL(e, playlistUrl).toString());
+    }
+    return { renditions, segments };
+  }
+  const segment = (url: string, token: string | null, init: RequestInit = {}) => api(url.slice(info.apiUrl.length), token, init);
+
+  it('plays every segment for the subscriber, with their session; segment URIs carry a token of theirs', async () => {
     const playback = await api(`/media/${videoId}/playback`, fan.token);
     const body = (await playback.json()) as Json;
     expect(playback.status, JSON.stringify(body)).toBe(200);
     expect(playback.headers.get('cache-control')).toBe('private, no-store');
-    const hlsUrl = body.data.hlsUrl as string;
-    expect(hlsUrl).toMatch(new RegExp(`/media/hls/[^/]+/${videoId}/master\\.m3u8$`));
-    const master = await fetch(hlsUrl);
-    expect(master.status).toBe(200);
-    const masterText = await master.text();
-    const renditions = masterText.split('\n').filter((l) => l && !l.startsWith('#'));
+    hlsUrl = body.data.hlsUrl as string;
+    // Nothing in the playlist URL grants anything: it is the same for every viewer.
+    expect(hlsUrl).toBe(`${info.apiUrl}/media/hls/${videoId}/master.m3u8`);
+    const { renditions, segments } = await walk(fan.token);
     expect(renditions).toEqual(['720p/index.m3u8', '480p/index.m3u8']);
-    let segments = 0;
-    for (const r of renditions) {
-      const playlistUrl = new URL(r, hlsUrl).toString();
-      const playlist = await fetch(playlistUrl);
-      expect(playlist.status).toBe(200);
-      const entries = (await playlist.text()).split('\n').filter((l) => l && !l.startsWith('#'));
-      expect(entries.every((e) => !e.includes('/') && !e.includes('http'))).toBe(true); // relative URIs
-      for (const e of entries) {
-        const seg = await fetch(new URL(e, playlistUrl));
-        expect(seg.status).toBe(200);
-        expect((await seg.arrayBuffer()).byteLength).toBeGreaterThan(0);
-        segments++;
-      }
-      const ranged = await fetch(new URL(entries[0], playlistUrl), { headers: { range: 'bytes=0-187' } });
-      expect(ranged.status).toBe(206);
-      expect((await ranged.arrayBuffer()).byteLength).toBe(188);
+    expect(segments.length).toBeGreaterThanOrEqual(4);
+    for (const url of segments) {
+      expect(new URL(url).searchParams.get('t')).toMatch(new RegExp(`^\\d+\\.${fan.id}\\.[0-9a-f]{64}$`));
+      const seg = await segment(url, fan.token);
+      expect(seg.status, url).toBe(200);
+      expect(seg.headers.get('cache-control')).toBe('private, max-age=3600');
+      expect((await seg.arrayBuffer()).byteLength).toBeGreaterThan(0);
     }
-    expect(segments).toBeGreaterThanOrEqual(4);
-    // A non-subscriber sees the posting locked: no playback, and the media URLs are refused.
+    const ranged = await segment(segments[0], fan.token, { headers: { range: 'bytes=0-187' } });
+    expect(ranged.status).toBe(206);
+    expect((await ranged.arrayBuffer()).byteLength).toBe(188);
+    segmentUrls = segments;
+  });
+
+  it('caches segments at the edge under a key without token or viewer', async () => {
+    // The creator's playlist gives other tokens for the same segments; the fan's fetches filled the cache.
+    const { segments } = await walk(creator.token);
+    expect(segments[0]).not.toBe(segmentUrls[0]);
+    expect(new URL(segments[0]).pathname).toBe(new URL(segmentUrls[0]).pathname);
+    let cache: string | null = null;
+    for (let i = 0; i < 20 && cache !== 'HIT'; i++) {
+      const res = await segment(segments[0], creator.token);
+      expect(res.status).toBe(200);
+      cache = res.headers.get('x-cache');
+      await res.arrayBuffer();
+      if (cache !== 'HIT') await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(cache).toBe('HIT');
+  });
+
+  it('refuses the playlists and the subscriber\'s segment URLs without cookies and to a fan without a subscription', async () => {
+    expect((await api(new URL(hlsUrl).pathname, null)).status).toBe(403);
+    expect((await api(new URL('720p/index.m3u8', hlsUrl).pathname, null)).status).toBe(403);
+    expect((await api(new URL(hlsUrl).pathname, stranger.token)).status).toBe(403);
     const locked = await api(`/media/${videoId}/playback`, stranger.token);
     expect(locked.status).toBe(403);
     expect(((await locked.json()) as Json).data.code).toBe('CONTENT_LOCKED');
     expect((await api(`/media/video/${videoId}`, stranger.token)).status).toBe(403);
-    // Forged, foreign and expired tokens.
-    const token = /\/media\/hls\/([^/]+)\//.exec(hlsUrl)![1];
+    // The subscriber's own segment URLs, shared: useless without their session, even to a signed-in fan.
+    for (const url of segmentUrls.slice(0, 3)) {
+      expect((await fetch(url)).status).toBe(403);
+      expect((await segment(url, null)).status).toBe(403);
+      expect((await segment(url, stranger.token)).status).toBe(403);
+    }
+  });
+
+  it('refuses tampered, foreign and expired segment tokens', async () => {
+    const url = new URL(segmentUrls[0]);
+    const token = url.searchParams.get('t')!;
     const [exp, viewer, sig] = token.split('.');
-    const tampered = hlsUrl.replace(token, `${exp}.${viewer}.${sig.slice(0, -1)}${sig.endsWith('0') ? '1' : '0'}`);
-    expect((await fetch(tampered)).status).toBe(403);
-    expect((await fetch(hlsUrl.replace(token, `${Number(exp) + 3600}.${viewer}.${sig}`))).status).toBe(403);
-    expect((await fetch(hlsUrl.replace(token, `${exp}.${stranger.id}.${sig}`))).status).toBe(403);
-    expect((await fetch(hlsUrl.replace(videoId, crypto.randomUUID()))).status).toBe(403);
-    expect((await fetch(hlsUrl.replace(token, `${Math.floor(Date.now() / 1000) - 10}.${viewer}.${sig}`))).status).toBe(403);
+    const withToken = (t: string, path = url.pathname) => `${info.apiUrl}${path}?t=${t}`;
+    expect((await segment(withToken(`${exp}.${viewer}.${sig.slice(0, -1)}${sig.endsWith('0') ? '1' : '0'}`), fan.token)).status).toBe(403);
+    expect((await segment(withToken(`${Number(exp) + 3600}.${viewer}.${sig}`), fan.token)).status).toBe(403);
+    expect((await segment(withToken(`${exp}.${stranger.id}.${sig}`), stranger.token)).status).toBe(403);
+    expect((await segment(withToken(`${exp}.anon.${sig}`), null)).status).toBe(403);
+    expect((await segment(withToken(token, url.pathname.replace(videoId, crypto.randomUUID())), fan.token)).status).toBe(403);
+    expect((await segment(`${info.apiUrl}${url.pathname}`, fan.token)).status).toBe(403);
+    // Genuinely signed but expired.
+    const past = Math.floor(Date.now() / 1000) - 10;
+    const expired = `${past}.${fan.id}.${await hmacHex(LOCAL_MEDIA_TOKEN_SECRET, `hls-seg:${fan.id}:${videoId}:${past}`)}`;
+    expect((await segment(withToken(expired), fan.token)).status).toBe(403);
+    // The same construction, unexpired, is accepted: the refusals above are for the reasons tested.
+    const future = Math.floor(Date.now() / 1000) + 60;
+    const fresh = `${future}.${fan.id}.${await hmacHex(LOCAL_MEDIA_TOKEN_SECRET, `hls-seg:${fan.id}:${videoId}:${future}`)}`;
+    expect((await segment(withToken(fresh), fan.token)).status).toBe(200);
+  });
+
+  it('stops playing for the subscriber once refunded: playlists at once, segments within the grant bound', async () => {
+    const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.subscriberId, fan.id));
+    const refund = await api(`/subscription/${sub.id}/refund`, creator.token, { method: 'POST', json: { reason: 'media-e2e' } });
+    expect(refund.status, await refund.clone().text()).toBe(200);
+    expect(((await refund.json()) as Json).data.full).toBe(true);
+    const refundedAt = Date.now();
+    expect((await api(`/media/${videoId}/playback`, fan.token)).status).toBe(403);
+    expect((await api(new URL(hlsUrl).pathname, fan.token)).status).toBe(403);
+    // The playlist's refusal renews the grant as a no: the segments stop too, and stay stopped.
+    for (const url of segmentUrls) expect((await segment(url, fan.token)).status, url).toBe(403);
+    await new Promise((r) => setTimeout(r, Math.max(0, refundedAt + GRANT_TTL_MS + 500 - Date.now())));
+    for (const url of segmentUrls) expect((await segment(url, fan.token)).status, url).toBe(403);
     expect(postingId).toBeTruthy();
+  });
+
+  it('a subscriber who never re-fetches the playlist loses the segments within the grant bound', async () => {
+    const other = await makeUser(false);
+    await fund(other.id, 100);
+    const [tier] = await db.select().from(membershipItems).where(eq(membershipItems.creatorId, creator.id));
+    expect((await api(`/subscription/membership/${tier.id}`, other.token, { method: 'POST' })).status).toBe(201);
+    const playback = await api(`/media/${videoId}/playback`, other.token);
+    expect(playback.status).toBe(200);
+    const { segments } = await walk(other.token);
+    expect((await segment(segments[0], other.token)).status).toBe(200);
+    const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.subscriberId, other.id));
+    // Access ends (expired) without the player asking for a playlist again.
+    await db.update(subscriptions).set({ status: 'expired', currentPeriodEnd: new Date(Date.now() - 1000) }).where(eq(subscriptions.id, sub.id));
+    const ended = Date.now();
+    await new Promise((r) => setTimeout(r, GRANT_TTL_MS + 500));
+    const statuses = await Promise.all(segments.map(async (url) => (await segment(url, other.token)).status));
+    expect(statuses.every((s) => s === 403), `${Date.now() - ended} ms after the end: ${statuses.join(',')}`).toBe(true);
   });
 });
 

@@ -4,47 +4,27 @@
 // short-lived presigned GET; video streams as HLS from `/media/hls/{token}/{mediaId}/…`. Never a public URL;
 // every gated answer is `Cache-Control: private, no-store`.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
 import { authOptional, authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { mediaForViewer, variantKey } from '../../domain/media-access.ts';
-import { hlsToken, mediaView, verifyHlsToken } from '../../domain/media-views.ts';
+import { mediaView } from '../../domain/media-views.ts';
 import { abortUpload, completeUpload, deleteMedia, myMedia, ownMedia, prepareUpload, retryMedia } from '../../domain/media.ts';
-import { MEDIA_TYPES, medias } from '../../db/schema/index.ts';
+import { MEDIA_TYPES, type MediaPurpose } from '../../db/schema/index.ts';
 import { applyCallback, callbackSchema, verifySigned } from '../../jobs/media.ts';
 import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
-import { envelope, errorResponses, jsonContent, upperEnum } from '../../lib/openapi.ts';
-import { getObject, presignGet } from '../../lib/storage.ts';
+import { envelope, errorResponses, jsonBody, jsonContent, upperEnum } from '../../lib/openapi.ts';
+import { presignGet } from '../../lib/storage.ts';
+import { registerHls } from './hls.ts';
+import { MediaViewSchema } from './schema.ts';
+import { registerFormUpload } from './upload.ts';
 
 export const mediaRoutes = new OpenAPIHono<AppEnv>();
 
-const MediaViewSchema = z
-  .object({
-    id: z.string(),
-    mediaId: z.string(),
-    type: z.string(),
-    originalName: z.string(),
-    fileName: z.string(),
-    mimeType: z.string(),
-    fileSize: z.number().int(),
-    s3Key: z.string(),
-    status: z.string(),
-    processingStatus: z.string(),
-    progress: z.number().int(),
-    width: z.number().int().nullable(),
-    height: z.number().int().nullable(),
-    duration: z.number().nullable(),
-    mediaUrl: z.string(),
-    processedUrls: z.record(z.string(), z.string()),
-    thumbnailUrls: z.array(z.string()),
-    errorMessage: z.string().nullable(),
-    processedAt: z.string().nullable(),
-    createdAt: z.string(),
-  })
-  .openapi('Media');
 
 const MediaIdParam = z.object({ mediaId: z.uuid() });
+/** What an image is for: a posting (default), a profile picture (square sizes) or a cover image (banner sizes). */
+const MediaPurposeSchema = z.enum(['post', 'avatar', 'cover', 'POST', 'AVATAR', 'COVER']).transform((p) => p.toLowerCase() as MediaPurpose);
 
 mediaRoutes.openapi(
   createRoute({
@@ -53,21 +33,16 @@ mediaRoutes.openapi(
     tags: ['media'],
     summary: 'Start an upload: a presigned PUT pinned to the type and size (or presigned parts for a large video)',
     middleware: [authRequired] as const,
-    request: {
-      body: {
-        content: {
-          'application/json': {
-            schema: z.object({
-              fileName: z.string().trim().min(1).max(255),
-              contentType: z.string().trim().min(3).max(100),
-              fileSize: z.number().int().positive(),
-              width: z.number().int().positive().optional(),
-              height: z.number().int().positive().optional(),
-            }),
-          },
-        },
-      },
-    },
+    request: jsonBody(
+      z.object({
+        fileName: z.string().trim().min(1).max(255),
+        contentType: z.string().trim().min(3).max(100),
+        fileSize: z.number().int().positive(),
+        width: z.number().int().positive().optional(),
+        height: z.number().int().positive().optional(),
+        purpose: MediaPurposeSchema.optional(),
+      }),
+    ),
     responses: {
       201: jsonContent(
         envelope(
@@ -96,6 +71,8 @@ mediaRoutes.openapi(
   },
 );
 
+registerFormUpload(mediaRoutes);
+
 mediaRoutes.openapi(
   createRoute({
     method: 'post',
@@ -103,22 +80,16 @@ mediaRoutes.openapi(
     tags: ['media'],
     summary: 'Finish an upload: storage must hold the declared size; processing is queued',
     middleware: [authRequired] as const,
-    request: {
-      body: {
-        content: {
-          'application/json': {
-            schema: z.object({
-              mediaId: z.uuid(),
-              s3Key: z.string().max(512).optional(),
-              parts: z
-                .array(z.object({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200) }))
-                .max(10_000)
-                .optional(),
-            }),
-          },
-        },
-      },
-    },
+    request: jsonBody(
+      z.object({
+        mediaId: z.uuid(),
+        s3Key: z.string().max(512).optional(),
+        parts: z
+          .array(z.object({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200) }))
+          .max(10_000)
+          .optional(),
+      }),
+    ),
     responses: { 201: jsonContent(envelope(MediaViewSchema), 'The media, now uploaded (processing queued)'), ...errorResponses(400, 401, 404, 409, 503) },
   }),
   async (c) => {
@@ -198,84 +169,7 @@ for (const kind of ['image', 'video'] as const) {
   );
 }
 
-mediaRoutes.openapi(
-  createRoute({
-    method: 'get',
-    path: '/{mediaId}/playback',
-    tags: ['media'],
-    summary: 'Where to play a video the viewer may see: an HLS URL on a token path, MP4 fallbacks, frame captures',
-    middleware: [authOptional] as const,
-    request: { params: MediaIdParam },
-    responses: {
-      200: jsonContent(
-        envelope(z.object({ hlsUrl: z.string(), expiresAt: z.string(), mp4: z.record(z.string(), z.string()), thumbnails: z.array(z.string()), duration: z.number().nullable() })),
-        'Playback',
-      ),
-      ...errorResponses(403, 404, 409),
-    },
-  }),
-  async (c) => {
-    const { db, clock } = c.get('services');
-    const env = c.get('env');
-    const viewer = c.get('viewer')?.id ?? null;
-    const media = await mediaForViewer(db, viewer, c.req.valid('param').mediaId, clock.now());
-    if (media.type !== 'video' || media.status !== 'ready' || !media.variants?.hls) throw new ApiError('MEDIA_NOT_READY', '미디어가 아직 처리 중입니다.');
-    const expiresAt = new Date(clock.now().getTime() + env.MEDIA_HLS_TOKEN_TTL_SECONDS * 1000);
-    const token = await hlsToken(env.MEDIA_TOKEN_SECRET, viewer, media.id, expiresAt);
-    const base = `${env.API_BASE_URL.replace(/\/$/, '')}/media`;
-    const view = mediaView(media, env.API_BASE_URL);
-    c.header('Cache-Control', 'private, no-store');
-    return ok(c, {
-      hlsUrl: `${base}/hls/${token}/${media.id}/${media.variants.hls.slice(media.variants.hls.lastIndexOf('/') + 1)}`,
-      expiresAt: expiresAt.toISOString(),
-      mp4: Object.fromEntries(Object.keys(media.variants).filter((k) => k.startsWith('mp4_')).map((k) => [k.slice(4), `${view.mediaUrl}?quality=${k.slice(4)}`])),
-      thumbnails: view.thumbnailUrls,
-      duration: view.duration,
-    });
-  },
-);
-
-mediaRoutes.get('/hls/:token/:mediaId/:path{.+}', async (c) => {
-  // The token was issued after the gate said yes; it is checked on every playlist and segment request.
-  const { db, clock } = c.get('services');
-  const env = c.get('env');
-  const { token, mediaId, path } = c.req.param();
-  if (!/^[0-9a-f-]{36}$/.test(mediaId) || !(await verifyHlsToken(env.MEDIA_TOKEN_SECRET, token, mediaId, clock.now()))) {
-    throw new ApiError('FORBIDDEN', '재생 권한이 없거나 만료된 주소입니다.');
-  }
-  if (!/^[\w.-]+(\/[\w.-]+)*$/.test(path) || path.split('/').includes('..') || !/\.(m3u8|ts|m4s|mp4|aac|vtt)$/.test(path)) throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
-  const range = c.req.header('range') ?? null;
-  // Segments are immutable: cached at the edge under a key without the token (the token was checked above), and
-  // a cached segment is answered before any database read.
-  const cache = (caches as unknown as { default: Cache }).default;
-  const cacheKey = new Request(`${env.API_BASE_URL.replace(/\/$/, '')}/__hls-cache/${mediaId}/${path}`);
-  const segment = !path.endsWith('.m3u8');
-  if (segment && !range) {
-    const hit = await cache.match(cacheKey).catch(() => undefined);
-    if (hit) return new Response(hit.body, { status: 200, headers: hit.headers });
-  }
-  const [media] = await db.select().from(medias).where(eq(medias.id, mediaId));
-  const hls = media?.variants?.hls;
-  if (!media || media.deletedAt || !hls) throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
-  const dir = hls.slice(0, hls.lastIndexOf('/') + 1);
-  const obj = await getObject(env, `${dir}${path}`, range);
-  if (!obj) throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
-  const headers = new Headers();
-  for (const h of ['content-type', 'content-length', 'content-range', 'etag', 'last-modified']) {
-    const v = obj.headers.get(h);
-    if (v) headers.set(h, v);
-  }
-  if (path.endsWith('.m3u8')) headers.set('content-type', 'application/vnd.apple.mpegurl');
-  headers.set('accept-ranges', 'bytes');
-  headers.set('cache-control', segment ? 'private, max-age=3600' : 'private, no-store');
-  const res = new Response(obj.body, { status: obj.status, headers });
-  if (segment && obj.status === 200) {
-    const stored = res.clone();
-    const cached = new Response(stored.body, { headers: new Headers({ ...Object.fromEntries(headers), 'cache-control': 'public, max-age=86400' }) });
-    c.executionCtx.waitUntil(cache.put(cacheKey, cached).catch(() => undefined));
-  }
-  return res;
-});
+registerHls(mediaRoutes);
 
 mediaRoutes.openapi(
   createRoute({
@@ -302,7 +196,7 @@ mediaRoutes.openapi(
     middleware: [authRequired] as const,
     request: { params: MediaIdParam },
     responses: {
-      200: jsonContent(envelope(z.object({ mediaId: z.string(), status: z.string(), progress: z.number().int(), errorMessage: z.string().nullable(), mediaUrl: z.string() })), 'State'),
+      200: jsonContent(envelope(z.object({ mediaId: z.string(), status: z.enum(['UPLOADING', 'PROCESSING', 'COMPLETED', 'FAILED']), progress: z.number().int(), errorMessage: z.string().nullable(), mediaUrl: z.string() })), 'State'),
       ...errorResponses(401, 404),
     },
   }),
