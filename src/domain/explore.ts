@@ -61,7 +61,7 @@ export async function exploreCreators(db: Database, q: { categoryId?: string; ne
       postCount: postCount.get(user.id) ?? 0,
       category: cat ? { id: cat.id, name: cat.name, color_code: cat.colorCode, icon: cat.icon } : null,
       isNew: creator.createdAt > since,
-      bannerImage: creator.bannerUrl,
+      bannerImage: user.coverUrl ?? creator.bannerUrl,
       created_at: creator.createdAt.toISOString(),
     })),
     nextCursor: rows.length > q.limit && last ? encodeCursor({ at: last.creator.createdAt, id: last.creator.id }) : null,

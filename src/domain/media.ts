@@ -9,6 +9,7 @@ import { medias, type Media, type MediaPurpose } from '../db/schema/index.ts';
 import type { Env } from '../env.ts';
 import { ApiError } from '../lib/errors.ts';
 import type { FilePart } from '../lib/multipart.ts';
+import { clearProfileImage } from './profile-images.ts';
 import {
   abortMultipartUpload,
   completeMultipartUpload,
@@ -269,6 +270,7 @@ export async function abortUpload(db: Database, env: Env, ownerId: string, media
 export async function deleteMedia(db: Database, env: Env, ownerId: string, mediaId: string, now: Date): Promise<void> {
   const media = await ownMedia(db, ownerId, mediaId);
   await db.update(medias).set({ deletedAt: now }).where(and(eq(medias.id, media.id), isNull(medias.deletedAt)));
+  if (media.purpose !== 'post') await clearProfileImage(db, ownerId, media.id);
   if (media.multipartUploadId) await abortMultipartUpload(env, media.storageKey, media.multipartUploadId).catch(() => undefined);
   const keys = [media.storageKey, ...(await listKeys(env, `processed/${media.ownerId}/${media.id}/`))];
   for (const key of keys) await deleteObject(env, key);

@@ -26,6 +26,8 @@ export interface ProfileView {
   handle: string;
   name: string;
   avatar: string | null;
+  /** The cover image (3:1 banner), or the creator's older banner. */
+  bannerImage: string | null;
   bio: string;
   isCreator: boolean;
   isVerified: boolean;
@@ -90,6 +92,7 @@ export async function getProfile(db: Database, handle: string, viewerId: string 
     handle: row.user.handle,
     name: row.user.nickname,
     avatar: row.user.avatarUrl,
+    bannerImage: row.user.coverUrl ?? row.creator?.bannerUrl ?? null,
     bio: row.user.bio ?? DEFAULT_BIO,
     isCreator: row.creator !== null,
     isVerified: false,

@@ -222,6 +222,105 @@ describe('form upload (POST /media/upload, multipart/form-data)', () => {
   });
 });
 
+describe('profile picture and cover image', () => {
+  it('square and banner sizes, set by media id, shown on the profile, postings, comments, feed and explore', async () => {
+    const { eq: eqOp } = await import('drizzle-orm');
+    const me = await makeUser(true);
+    const [row] = await db.select().from(users).where(eqOp(users.id, me.id));
+    // Profile picture: prepare-upload with purpose avatar.
+    const photo = await sharp({ create: { width: 900, height: 600, channels: 3, background: '#118844' } }).jpeg().withExif({ IFD0: { Artist: 'exif-artist-marker' } }).toBuffer();
+    const prep = (await (await api('/media/prepare-upload', me.token, { method: 'POST', json: { fileName: 'me.jpg', contentType: 'image/jpeg', fileSize: photo.length, purpose: 'avatar' } })).json()) as Json;
+    expect((await fetch(prep.data.uploadUrl as string, { method: 'PUT', body: photo, headers: { 'content-type': 'image/jpeg' } })).status).toBe(200);
+    expect((await api('/media/complete-upload', me.token, { method: 'POST', json: { mediaId: prep.data.mediaId } })).status).toBe(201);
+    const avatarId = prep.data.mediaId as string;
+    // Not processed yet: refused with a clear reason (or already done on a fast machine).
+    const early = await api('/user/profile-image', me.token, { method: 'PUT', json: { mediaId: avatarId } });
+    expect([200, 409]).toContain(early.status);
+    const avatarMedia = await settled(me.token, avatarId);
+    expect(avatarMedia.status).toBe('COMPLETED');
+    expect(Object.keys(avatarMedia.processedUrls as object).sort()).toEqual(['avatar_160', 'avatar_400', 'thumbnail']);
+    const set = await api('/user/profile-image', me.token, { method: 'PUT', json: { mediaId: avatarId } });
+    const setBody = (await set.json()) as Json;
+    expect(set.status, JSON.stringify(setBody)).toBe(200);
+    const avatarUrl = `${info.apiUrl}/media/image/${avatarId}`;
+    expect(setBody.data).toEqual({ mediaId: avatarId, avatar: avatarUrl });
+    // Setting the same picture again is fine (nothing changes).
+    expect((await api('/user/profile-image', me.token, { method: 'PUT', json: { mediaId: avatarId } })).status).toBe(200);
+    // Anyone may fetch the current profile picture: a 400×400 square without EXIF; 160 for medium.
+    for (const [quality, size] of [['', 400], ['?quality=medium', 160]] as const) {
+      const v = await fetchVariant(null, `/media/image/${avatarId}${quality}`);
+      expect(v.status).toBe(302);
+      const meta = await sharp(v.bytes).metadata();
+      expect([meta.format, meta.width, meta.height, meta.exif]).toEqual(['webp', size, size, undefined]);
+      expect(v.bytes!.includes('exif-artist-marker')).toBe(false);
+    }
+
+    // Cover image: the form upload with purpose cover.
+    const wide = await sharp({ create: { width: 2000, height: 1000, channels: 3, background: '#334455' } }).jpeg().toBuffer();
+    const coverRes = (await (await formUpload(me.token, 'cover.jpg', 'image/jpeg', wide, { purpose: 'cover' })).json()) as Json;
+    const coverId = coverRes.data.id as string;
+    expect(coverRes.data.purpose).toBe('COVER');
+    expect((await settled(me.token, coverId)).status).toBe('COMPLETED');
+    const coverSet = (await (await api('/user/cover-image', me.token, { method: 'PUT', json: { mediaId: coverId } })).json()) as Json;
+    const coverUrl = `${info.apiUrl}/media/image/${coverId}`;
+    expect(coverSet.data).toEqual({ mediaId: coverId, bannerImage: coverUrl });
+    const banner = await sharp((await fetchVariant(null, `/media/image/${coverId}`)).bytes).metadata();
+    expect([banner.width, banner.height]).toEqual([1500, 500]);
+    expect((await sharp((await fetchVariant(null, `/media/image/${coverId}?quality=low`)).bytes).metadata()).width).toBe(750);
+
+    // Shown wherever the profile appears.
+    const profile = (await (await api(`/user/profile/${row.handle}`, null)).json()) as Json;
+    expect(profile.data).toMatchObject({ avatar: avatarUrl, bannerImage: coverUrl });
+    const meBody = (await (await api('/auth/me', me.token)).json()) as { data: { user: { attributes: { picture: string } } } };
+    expect(meBody.data.user.attributes.picture).toBe(avatarUrl);
+    const post = await api('/postings', me.token, { method: 'POST', json: { title: 'hello', content: 'with my face', status: 'PUBLISHED', is_public: true } });
+    const postingId = ((await post.json()) as Json).data.id as string;
+    const posting = (await (await api(`/postings/${postingId}`, stranger.token)).json()) as Json;
+    expect((posting.data.user as { avatar: string }).avatar).toBe(avatarUrl);
+    expect((await api('/comments', me.token, { method: 'POST', json: { posting_id: postingId, content: 'first' } })).status).toBe(201);
+    const comments = (await (await api(`/comments/posting/${postingId}`, stranger.token)).json()) as { data: Array<{ author: { avatar: string } }> };
+    expect(comments.data[0].author.avatar).toBe(avatarUrl);
+    const feed = (await (await api('/feed/public?limit=50', null)).json()) as { data: Array<{ id: string; creator: { avatar: string } }> };
+    expect(feed.data.find((p) => p.id === postingId)?.creator.avatar).toBe(avatarUrl);
+    const explore = (await (await api('/explore/creators/new?limit=50', null)).json()) as { data: { creators: Array<{ handle: string; avatar: string; bannerImage: string }> } };
+    expect(explore.data.creators.find((c) => c.handle === row.handle)).toMatchObject({ avatar: avatarUrl, bannerImage: coverUrl });
+
+    // Replaced: the old picture is private again. Deleted: it is no one's picture.
+    const second = (await (await formUpload(me.token, 'me2.jpg', 'image/jpeg', photo, { purpose: 'avatar' })).json()) as Json;
+    await settled(me.token, second.data.id as string);
+    expect((await api('/user/profile-image', me.token, { method: 'PUT', json: { mediaId: second.data.id } })).status).toBe(200);
+    expect((await api(`/media/image/${avatarId}`, null)).status).toBe(404);
+    expect((await api(`/media/image/${second.data.id as string}`, stranger.token)).status).toBe(302);
+    expect((await api(`/media/${second.data.id as string}`, me.token, { method: 'DELETE' })).status).toBe(200);
+    expect(((await (await api(`/user/profile/${row.handle}`, null)).json()) as Json).data.avatar).toBeNull();
+  });
+
+  it('takes only a processed image of the viewer\'s own, uploaded for that purpose', async () => {
+    const me = await makeUser(false);
+    const other = await makeUser(false);
+    const jpeg = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#000000' } }).jpeg().toBuffer();
+    const theirs = ((await (await formUpload(other.token, 'x.jpg', 'image/jpeg', jpeg, { purpose: 'avatar' })).json()) as Json).data.id as string;
+    const mine = ((await (await formUpload(me.token, 'y.jpg', 'image/jpeg', jpeg)).json()) as Json).data.id as string;
+    const cover = ((await (await formUpload(me.token, 'z.jpg', 'image/jpeg', jpeg, { purpose: 'cover' })).json()) as Json).data.id as string;
+    await Promise.all([settled(other.token, theirs), settled(me.token, mine), settled(me.token, cover)]);
+    const put = (path: string, mediaId: unknown, token = me.token) => api(path, token, { method: 'PUT', json: { mediaId } });
+    const code = async (res: Response) => [res.status, ((await res.json()) as Json).data.code];
+    expect(await code(await put('/user/profile-image', theirs))).toEqual([404, 'NOT_FOUND']);
+    expect(await code(await put('/user/cover-image', theirs))).toEqual([404, 'NOT_FOUND']);
+    expect(await code(await put('/user/profile-image', crypto.randomUUID()))).toEqual([404, 'NOT_FOUND']);
+    expect(await code(await put('/user/profile-image', mine))).toEqual([400, 'VALIDATION_FAILED']);
+    expect(await code(await put('/user/profile-image', cover))).toEqual([400, 'VALIDATION_FAILED']);
+    expect(await code(await put('/user/profile-image', 'not-a-uuid'))).toEqual([400, 'VALIDATION_FAILED']);
+    expect(await code(await api('/user/profile-image', me.token, { method: 'PUT', headers: { 'content-type': 'application/json' } }))).toEqual([400, 'BAD_REQUEST']);
+    expect(await code(await api('/user/profile-image', null, { method: 'PUT', json: { mediaId: mine } }))).toEqual([401, 'UNAUTHENTICATED']);
+    // Not anyone's picture: still private to its owner.
+    expect((await api(`/media/image/${theirs}`, null)).status).toBe(404);
+    expect((await put('/user/cover-image', cover)).status).toBe(200);
+    expect((await put('/user/cover-image', null)).status).toBe(200);
+    expect((await api(`/media/image/${cover}`, null)).status).toBe(404);
+  });
+});
+
 describe('video', () => {
   let videoId: string;
   let postingId: string;

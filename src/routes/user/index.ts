@@ -13,6 +13,8 @@ import { decodeCursor } from '../../lib/cursor.ts';
 import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
+import { registerCoverImage } from './cover-image.ts';
+import { registerProfileImage } from './profile-image.ts';
 
 export const user = new OpenAPIHono<AppEnv>();
 
@@ -180,3 +182,6 @@ user.openapi(
     return ok(c, { isCreator: await isActiveCreator(c.get('services').db, viewerId(c)) });
   },
 );
+
+registerProfileImage(user);
+registerCoverImage(user);
