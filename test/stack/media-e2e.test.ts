@@ -486,6 +486,20 @@ describe('video', () => {
     const statuses = await Promise.all(segments.map(async (url) => (await segment(url, other.token)).status));
     expect(statuses.every((s) => s === 403), `${Date.now() - ended} ms after the end: ${statuses.join(',')}`).toBe(true);
   });
+
+  it('a public video plays without a session (anonymous tokens) until its posting goes away', async () => {
+    const post = await api('/postings', creator.token, { method: 'POST', json: { title: 'free video', content: 'for all', status: 'PUBLISHED', is_public: true, media_ids: [videoId] } });
+    expect(post.status).toBe(201);
+    const publicId = ((await post.json()) as Json).data.id as string;
+    expect((await api(`/media/${videoId}/playback`, null)).status).toBe(200);
+    const { segments } = await walk(null);
+    expect(new URL(segments[0]).searchParams.get('t')).toMatch(/^\d+\.anon\.[0-9a-f]{64}$/);
+    expect((await Promise.all(segments.map(async (url) => (await fetch(url)).status))).every((s) => s === 200)).toBe(true);
+    expect((await api(`/postings/${publicId}`, creator.token, { method: 'DELETE' })).status).toBe(200);
+    expect((await api(new URL(hlsUrl).pathname, null)).status).toBe(403);
+    await new Promise((r) => setTimeout(r, GRANT_TTL_MS + 500));
+    expect((await Promise.all(segments.map(async (url) => (await fetch(url)).status))).every((s) => s === 403)).toBe(true);
+  });
 });
 
 describe('processing webhook', () => {
