@@ -82,7 +82,12 @@ export const envSchema = z.object({
    */
   MEDIA_HLS_GRANT_TTL_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   /** Largest file `POST /media/upload` (the older multipart form upload) accepts, in bytes. */
-  MEDIA_FORM_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1_048_576).max(104_857_600).default(52_428_800),
+  MEDIA_FORM_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_048_576)
+    .max(104_857_600)
+    .default(52_428_800),
   /** A processing job not finished after this many minutes is dispatched again (capped attempts). */
   MEDIA_JOB_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
 

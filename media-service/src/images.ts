@@ -38,7 +38,10 @@ const COVER_SIZES = [
 
 export type ImagePurpose = 'post' | 'avatar' | 'cover';
 
-export async function imageVariants(input: Buffer, opts: { watermark?: string; purpose?: ImagePurpose } = {}): Promise<{ width: number; height: number; outputs: ImageOutput[] }> {
+export async function imageVariants(
+  input: Buffer,
+  opts: { watermark?: string; purpose?: ImagePurpose } = {},
+): Promise<{ width: number; height: number; outputs: ImageOutput[] }> {
   // Each output is its own pipeline from the original bytes: libvips shrinks JPEG and WebP on load, so a
   // small rendition never decodes the full-size image. rotate() applies the EXIF orientation.
   const meta = await sharp(input, { failOn: 'error' }).metadata();
@@ -53,11 +56,19 @@ export async function imageVariants(input: Buffer, opts: { watermark?: string; p
   };
   await push('thumbnail', base().resize(150, 150, { fit: 'cover' }).webp({ quality: 75 }));
   if (opts.purpose === 'avatar') {
-    for (const [name, size] of AVATAR_SIZES) await push(name, base().resize(size, size, { fit: 'cover', position: 'attention' }).webp({ quality: 85 }));
+    for (const [name, size] of AVATAR_SIZES)
+      await push(
+        name,
+        base().resize(size, size, { fit: 'cover', position: 'attention' }).webp({ quality: 85 }),
+      );
     return { width: info.width, height: info.height, outputs };
   }
   if (opts.purpose === 'cover') {
-    for (const [name, w, h] of COVER_SIZES) await push(name, base().resize(w, h, { fit: 'cover', position: 'attention' }).webp({ quality: 85 }));
+    for (const [name, w, h] of COVER_SIZES)
+      await push(
+        name,
+        base().resize(w, h, { fit: 'cover', position: 'attention' }).webp({ quality: 85 }),
+      );
     return { width: info.width, height: info.height, outputs };
   }
   for (const [name, width, quality] of WIDTHS) {

@@ -129,7 +129,10 @@ export class JobRunner {
     }
     const original = await this.storage.get(job.sourceKey);
     if (job.type === 'image') {
-      const { width, height, outputs } = await imageVariants(original, { watermark: job.watermark, purpose: job.purpose });
+      const { width, height, outputs } = await imageVariants(original, {
+        watermark: job.watermark,
+        purpose: job.purpose,
+      });
       for (const o of outputs) await this.storage.put(key(`${o.name}.webp`), o.data, 'image/webp');
       return { variants: Object.fromEntries(outputs.map((o) => [o.name, key(`${o.name}.webp`)])), thumbnails: [], width, height };
     }

@@ -32,7 +32,11 @@ export async function mediaForViewer(db: Database, viewerId: string | null, medi
 
 async function isCurrentProfileImage(db: Database, media: Media): Promise<boolean> {
   const column = media.purpose === 'avatar' ? users.avatarMediaId : users.coverMediaId;
-  const [row] = await db.select({ id: users.id }).from(users).where(and(eq(users.id, media.ownerId), eq(column, media.id), eq(users.status, 'active'))).limit(1);
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, media.ownerId), eq(column, media.id), eq(users.status, 'active')))
+    .limit(1);
   return row !== undefined;
 }
 
@@ -44,8 +48,18 @@ const IMAGE_QUALITY: Record<string, string[]> = {
   thumbnail: ['thumbnail'],
   preview: ['preview'],
 };
-const AVATAR_QUALITY: Record<string, string[]> = { high: ['avatar_400'], medium: ['avatar_160'], low: ['avatar_160'], thumbnail: ['thumbnail'] };
-const COVER_QUALITY: Record<string, string[]> = { high: ['cover_1500'], medium: ['cover_750'], low: ['cover_750'], thumbnail: ['thumbnail'] };
+const AVATAR_QUALITY: Record<string, string[]> = {
+  high: ['avatar_400'],
+  medium: ['avatar_160'],
+  low: ['avatar_160'],
+  thumbnail: ['thumbnail'],
+};
+const COVER_QUALITY: Record<string, string[]> = {
+  high: ['cover_1500'],
+  medium: ['cover_750'],
+  low: ['cover_750'],
+  thumbnail: ['thumbnail'],
+};
 const VIDEO_QUALITY: Record<string, string[]> = { '1080p': ['mp4_1080p', 'mp4_720p', 'mp4_480p'], '720p': ['mp4_720p', 'mp4_480p'], '480p': ['mp4_480p'] };
 
 /**
@@ -60,7 +74,8 @@ export function variantKey(media: Media, quality: string | undefined): string {
   if (media.purpose !== 'post') {
     // Profile images never fall back to the original (it may carry EXIF); before processing: nothing.
     const table = media.purpose === 'avatar' ? AVATAR_QUALITY : COVER_QUALITY;
-    for (const name of table[quality ?? 'high'] ?? table.high) if (variants[name]) return variants[name];
+    for (const name of table[quality ?? 'high'] ?? table.high)
+      if (variants[name]) return variants[name];
     return '';
   }
   const table = media.type === 'video' ? VIDEO_QUALITY : IMAGE_QUALITY;

@@ -78,14 +78,24 @@ export function mediaView(m: Media, apiBase: string): MediaView {
  * request must carry a valid, unexpired token for its media and, unless the token is anonymous, the session
  * of the same viewer; access itself is re-checked through the grant cache (see routes/media/hls.ts).
  */
-export async function hlsSegmentToken(secret: string, viewerId: string | null, mediaId: string, expiresAt: Date): Promise<string> {
+export async function hlsSegmentToken(
+  secret: string,
+  viewerId: string | null,
+  mediaId: string,
+  expiresAt: Date,
+): Promise<string> {
   const exp = Math.floor(expiresAt.getTime() / 1000);
   const viewer = viewerId ?? 'anon';
   return `${exp}.${viewer}.${await hmacHex(secret, `hls-seg:${viewer}:${mediaId}:${exp}`)}`;
 }
 
 /** The token's viewer (`null` for an anonymous token) when it is genuine, for this media and unexpired. */
-export async function verifyHlsSegmentToken(secret: string, token: string, mediaId: string, now: Date): Promise<{ viewerId: string | null } | null> {
+export async function verifyHlsSegmentToken(
+  secret: string,
+  token: string,
+  mediaId: string,
+  now: Date,
+): Promise<{ viewerId: string | null } | null> {
   const m = /^(\d{1,12})\.([0-9a-f-]{36}|anon)\.([0-9a-f]{64})$/.exec(token);
   if (!m) return null;
   if (Number(m[1]) * 1000 <= now.getTime()) return null;
@@ -99,7 +109,10 @@ export async function verifyHlsSegmentToken(secret: string, token: string, media
  * fetched with the viewer's session and rewritten in turn). Relative URIs stay relative.
  */
 export function tokenisePlaylist(text: string, token: string): string {
-  const withToken = (uri: string) => (/\.m3u8(?:[?#]|$)/.test(uri) || /^[a-z]+:/i.test(uri) ? uri : `${uri}${uri.includes('?') ? '&' : '?'}t=${token}`);
+  const withToken = (uri: string) =>
+    /\.m3u8(?:[?#]|$)/.test(uri) || /^[a-z]+:/i.test(uri)
+      ? uri
+      : `${uri}${uri.includes('?') ? '&' : '?'}t=${token}`;
   return text
     .split('\n')
     .map((line) => {

@@ -65,7 +65,11 @@ export interface PrepareInput {
 
 function checkPurpose(type: MediaType, purpose: MediaPurpose | undefined): MediaPurpose {
   if (purpose && purpose !== 'post' && type !== 'image') {
-    throw new ApiError('UNSUPPORTED_FILE_TYPE', '프로필 사진과 커버 이미지는 이미지 파일만 올릴 수 있습니다.', { details: [{ path: 'purpose', message: `${purpose} must be an image` }] });
+    throw new ApiError(
+      'UNSUPPORTED_FILE_TYPE',
+      '프로필 사진과 커버 이미지는 이미지 파일만 올릴 수 있습니다.',
+      { details: [{ path: 'purpose', message: `${purpose} must be an image` }] },
+    );
   }
   return purpose ?? 'post';
 }
@@ -156,8 +160,20 @@ export async function prepareUpload(db: Database, env: Env, ownerId: string, inp
  * (MEDIA_MULTIPART_PART_BYTES) is held in memory — capped at `maxBytes` (and the type's own limit) while it
  * streams. Then the same media row as a presigned upload, already uploaded, and the same processing queue.
  */
-export async function uploadFromForm(db: Database, env: Env, ownerId: string, part: FilePart, purpose: MediaPurpose | undefined, maxBytes: number, now: Date): Promise<Media> {
-  const { rule, contentType, ext } = ruleFor({ fileName: part.fileName, contentType: part.contentType, fileSize: 1 });
+export async function uploadFromForm(
+  db: Database,
+  env: Env,
+  ownerId: string,
+  part: FilePart,
+  purpose: MediaPurpose | undefined,
+  maxBytes: number,
+  now: Date,
+): Promise<Media> {
+  const { rule, contentType, ext } = ruleFor({
+    fileName: part.fileName,
+    contentType: part.contentType,
+    fileSize: 1,
+  });
   const kind = checkPurpose(rule.type, purpose);
   const cap = Math.min(rule.maxBytes, maxBytes);
   await checkQuota(db, ownerId, rule.type, now);
@@ -187,28 +203,54 @@ export async function uploadFromForm(db: Database, env: Env, ownerId: string, pa
     for await (const chunk of part.chunks) {
       size += chunk.length;
       if (size > cap) {
-        throw new ApiError('FILE_TOO_LARGE', `파일이 너무 큽니다. 이 방식으로는 최대 ${Math.floor(cap / MB)}MB까지 올릴 수 있습니다.`, { details: [{ path: 'file', message: `at most ${cap} bytes` }] });
+        throw new ApiError(
+          'FILE_TOO_LARGE',
+          `파일이 너무 큽니다. 이 방식으로는 최대 ${Math.floor(cap / MB)}MB까지 올릴 수 있습니다.`,
+          { details: [{ path: 'file', message: `at most ${cap} bytes` }] },
+        );
       }
       pending.push(chunk);
       pendingBytes += chunk.length;
       while (pendingBytes >= partBytes + 1) {
         // A full part, sent only once more bytes follow (so that the last part is never empty).
         uploadId ??= await createMultipartUpload(env, s3Key, contentType);
-        parts.push({ partNumber: parts.length + 1, etag: await uploadPart(env, s3Key, uploadId, parts.length + 1, take(partBytes)) });
+        parts.push({
+          partNumber: parts.length + 1,
+          etag: await uploadPart(env, s3Key, uploadId, parts.length + 1, take(partBytes)),
+        });
       }
     }
-    if (size === 0) throw new ApiError('VALIDATION_FAILED', '빈 파일은 올릴 수 없습니다.', { details: [{ path: 'file', message: 'empty' }] });
+    if (size === 0)
+      throw new ApiError('VALIDATION_FAILED', '빈 파일은 올릴 수 없습니다.', {
+        details: [{ path: 'file', message: 'empty' }],
+      });
     if (!uploadId) await putObject(env, s3Key, take(pendingBytes), contentType);
     else {
-      parts.push({ partNumber: parts.length + 1, etag: await uploadPart(env, s3Key, uploadId, parts.length + 1, take(pendingBytes)) });
-      if ((await completeMultipartUpload(env, s3Key, uploadId, parts)) === 'invalid') throw new Error(`storage refused to complete the form upload ${mediaId}`);
+      parts.push({
+        partNumber: parts.length + 1,
+        etag: await uploadPart(env, s3Key, uploadId, parts.length + 1, take(pendingBytes)),
+      });
+      if ((await completeMultipartUpload(env, s3Key, uploadId, parts)) === 'invalid')
+        throw new Error(`storage refused to complete the form upload ${mediaId}`);
     }
   } catch (err) {
     pending = [];
     if (uploadId) await abortMultipartUpload(env, s3Key, uploadId).catch(() => undefined);
     throw err;
   }
-  await db.insert(medias).values({ id: mediaId, ownerId, type: rule.type, originalName: part.fileName.slice(0, 255), mimeType: contentType, fileSize: size, storageKey: s3Key, status: 'uploaded', purpose: kind });
+  await db
+    .insert(medias)
+    .values({
+      id: mediaId,
+      ownerId,
+      type: rule.type,
+      originalName: part.fileName.slice(0, 255),
+      mimeType: contentType,
+      fileSize: size,
+      storageKey: s3Key,
+      status: 'uploaded',
+      purpose: kind,
+    });
   await env.MEDIA_QUEUE.send({ mediaId });
   return ownMedia(db, ownerId, mediaId);
 }

@@ -19,11 +19,17 @@ export interface FilePart {
 }
 
 const malformed = (why: string) =>
-  new ApiError('VALIDATION_FAILED', '멀티파트 요청 형식이 올바르지 않습니다.', { details: [{ path: 'body', message: why }] });
+  new ApiError('VALIDATION_FAILED', '멀티파트 요청 형식이 올바르지 않습니다.', {
+    details: [{ path: 'body', message: why }],
+  });
 
 function indexOf(hay: Uint8Array, needle: Uint8Array, from = 0): number {
   const first = needle[0];
-  for (let i = hay.indexOf(first, from); i !== -1 && i <= hay.length - needle.length; i = hay.indexOf(first, i + 1)) {
+  for (
+    let i = hay.indexOf(first, from);
+    i !== -1 && i <= hay.length - needle.length;
+    i = hay.indexOf(first, i + 1)
+  ) {
     let j = 1;
     while (j < needle.length && hay[i + j] === needle[j]) j++;
     if (j === needle.length) return i;
@@ -46,7 +52,11 @@ export function boundaryOf(contentType: string | undefined): string | null {
   return m ? (m[1] ?? m[2]) : null;
 }
 
-function parseHeaders(text: string): { name: string | null; fileName: string | null; contentType: string } {
+function parseHeaders(text: string): {
+  name: string | null;
+  fileName: string | null;
+  contentType: string;
+} {
   let name: string | null = null;
   let fileName: string | null = null;
   let contentType = 'application/octet-stream';
@@ -59,14 +69,20 @@ function parseHeaders(text: string): { name: string | null; fileName: string | n
     if (key === 'content-disposition') {
       name = /;\s*name="([^"]*)"/i.exec(value)?.[1] ?? null;
       const star = /;\s*filename\*=UTF-8''([^;]+)/i.exec(value)?.[1];
-      fileName = star ? decodeURIComponent(star) : (/;\s*filename="([^"]*)"/i.exec(value)?.[1] ?? null);
+      fileName = star
+        ? decodeURIComponent(star)
+        : (/;\s*filename="([^"]*)"/i.exec(value)?.[1] ?? null);
     }
   }
   return { name, fileName, contentType };
 }
 
 /** Reads the form up to the first file part named `field` and hands its bytes out as a stream. */
-export async function readFilePart(body: ReadableStream<Uint8Array>, boundary: string, field: string): Promise<FilePart> {
+export async function readFilePart(
+  body: ReadableStream<Uint8Array>,
+  boundary: string,
+  field: string,
+): Promise<FilePart> {
   const reader = body.getReader();
   const open = encoder.encode(`--${boundary}`);
   const delimiter = encoder.encode(`\r\n--${boundary}`);
@@ -120,11 +136,21 @@ export async function readFilePart(body: ReadableStream<Uint8Array>, boundary: s
           if (!(await more())) throw malformed('unexpected end of file part');
         }
       };
-      return { fieldName: field, fileName: headers.fileName, contentType: headers.contentType, fields, chunks: chunks() };
+      return {
+        fieldName: field,
+        fileName: headers.fileName,
+        contentType: headers.contentType,
+        fields,
+        chunks: chunks(),
+      };
     }
     // A text field (or another file): kept if small and named, then skipped to the next part.
-    const end = await find(delimiter, headers.fileName === null ? MAX_FIELD_BYTES + delimiter.length : 1024 * 1024);
-    if (headers.name !== null && headers.fileName === null) fields[headers.name] = decoder.decode(buf.subarray(0, end));
+    const end = await find(
+      delimiter,
+      headers.fileName === null ? MAX_FIELD_BYTES + delimiter.length : 1024 * 1024,
+    );
+    if (headers.name !== null && headers.fileName === null)
+      fields[headers.name] = decoder.decode(buf.subarray(0, end));
     buf = buf.subarray(end + delimiter.length);
   }
 }

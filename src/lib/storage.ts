@@ -135,13 +135,34 @@ export async function abortMultipartUpload(env: StorageEnv, key: string, uploadI
 }
 
 /** PUT of an object the Worker holds (a small form upload). */
-export async function putObject(env: StorageEnv, key: string, body: Uint8Array, contentType: string): Promise<void> {
-  await expectOk(await send(env, key, { method: 'PUT', body, headers: { 'content-type': contentType } }), 'PUT');
+export async function putObject(
+  env: StorageEnv,
+  key: string,
+  body: Uint8Array,
+  contentType: string,
+): Promise<void> {
+  await expectOk(
+    await send(env, key, { method: 'PUT', body, headers: { 'content-type': contentType } }),
+    'PUT',
+  );
 }
 
 /** One part of a multipart upload the Worker streams (every part but the last ≥ 5 MiB); its ETag. */
-export async function uploadPart(env: StorageEnv, key: string, uploadId: string, partNumber: number, body: Uint8Array): Promise<string> {
-  const res = await expectOk(await send(env, key, { method: 'PUT', body, query: { partNumber: String(partNumber), uploadId } }), 'UploadPart');
+export async function uploadPart(
+  env: StorageEnv,
+  key: string,
+  uploadId: string,
+  partNumber: number,
+  body: Uint8Array,
+): Promise<string> {
+  const res = await expectOk(
+    await send(env, key, {
+      method: 'PUT',
+      body,
+      query: { partNumber: String(partNumber), uploadId },
+    }),
+    'UploadPart',
+  );
   const etag = res.headers.get('etag');
   if (!etag) throw new Error('storage UploadPart answered without an ETag');
   return etag;

@@ -13,7 +13,9 @@ export const users = mysqlTable(
     phoneNumber: varchar('phone_number', { length: 20 }),
     avatarUrl: varchar('avatar_url', { length: 1024 }),
     bio: text('bio'),
-    status: mysqlEnum('status', ['pending', 'active', 'suspended', 'deleted']).notNull().default('pending'),
+    status: mysqlEnum('status', ['pending', 'active', 'suspended', 'deleted'])
+      .notNull()
+      .default('pending'),
     role: mysqlEnum('role', ['user', 'admin']).notNull().default('user'),
     confirmedAt: at('confirmed_at'),
     deletedAt: deletedAt(),

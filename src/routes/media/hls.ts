@@ -15,7 +15,12 @@ import { InvalidTokenError, verifyAccessToken } from '../../auth/jwt.ts';
 import type { AppEnv } from '../../context.ts';
 import { medias, type Media } from '../../db/schema/index.ts';
 import { mediaForViewer } from '../../domain/media-access.ts';
-import { hlsSegmentToken, mediaView, tokenisePlaylist, verifyHlsSegmentToken } from '../../domain/media-views.ts';
+import {
+  hlsSegmentToken,
+  mediaView,
+  tokenisePlaylist,
+  verifyHlsSegmentToken,
+} from '../../domain/media-views.ts';
 import { cognitoSettings } from '../../env.ts';
 import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
@@ -30,8 +35,10 @@ const edgeCache = () => (caches as unknown as { default: Cache }).default;
 const apiBase = (c: Context<AppEnv>) => c.get('env').API_BASE_URL.replace(/\/$/, '');
 
 /** Edge-cache key of an HLS file: the media and the path only — no token, no viewer. */
-export const hlsCacheKey = (base: string, mediaId: string, path: string) => `${base}/__hls-cache/${mediaId}/${path}`;
-const grantKey = (base: string, viewer: string | null, mediaId: string) => `${base}/__hls-grant/${viewer ?? 'anon'}/${mediaId}`;
+export const hlsCacheKey = (base: string, mediaId: string, path: string) =>
+  `${base}/__hls-cache/${mediaId}/${path}`;
+const grantKey = (base: string, viewer: string | null, mediaId: string) =>
+  `${base}/__hls-grant/${viewer ?? 'anon'}/${mediaId}`;
 
 /** The segment token's lifetime: the configured TTL, plus the video's length so one playlist can play it through. */
 function segmentTokenExpiry(c: Context<AppEnv>, media: Media): Date {
@@ -41,28 +48,53 @@ function segmentTokenExpiry(c: Context<AppEnv>, media: Media): Date {
 }
 
 /** The gate's answer, remembered for (viewer, media); `at` is checked too, in case the cache keeps it longer. */
-async function storeGrant(c: Context<AppEnv>, viewer: string | null, mediaId: string, allowed: boolean): Promise<void> {
+async function storeGrant(
+  c: Context<AppEnv>,
+  viewer: string | null,
+  mediaId: string,
+  allowed: boolean,
+): Promise<void> {
   const ttl = c.get('env').MEDIA_HLS_GRANT_TTL_SECONDS;
   const at = String(c.get('services').clock.now().getTime());
-  const res = new Response(null, { headers: { 'cache-control': `public, max-age=${ttl}`, 'x-grant': allowed ? 'yes' : 'no', 'x-grant-at': at } });
-  await edgeCache().put(new Request(grantKey(apiBase(c), viewer, mediaId)), res).catch(() => undefined);
+  const res = new Response(null, {
+    headers: {
+      'cache-control': `public, max-age=${ttl}`,
+      'x-grant': allowed ? 'yes' : 'no',
+      'x-grant-at': at,
+    },
+  });
+  await edgeCache()
+    .put(new Request(grantKey(apiBase(c), viewer, mediaId)), res)
+    .catch(() => undefined);
 }
 
-async function gate(c: Context<AppEnv>, viewer: string | null, mediaId: string): Promise<Media | null> {
+async function gate(
+  c: Context<AppEnv>,
+  viewer: string | null,
+  mediaId: string,
+): Promise<Media | null> {
   const { db, clock } = c.get('services');
   try {
     return await mediaForViewer(db, viewer, mediaId, clock.now());
   } catch (err) {
-    if (err instanceof ApiError && (err.code === 'NOT_FOUND' || err.code === 'CONTENT_LOCKED')) return null;
+    if (err instanceof ApiError && (err.code === 'NOT_FOUND' || err.code === 'CONTENT_LOCKED'))
+      return null;
     throw err;
   }
 }
 
 /** A segment's grant: from the edge cache while fresh, else asked of the gate (and remembered). */
-async function granted(c: Context<AppEnv>, viewer: string | null, mediaId: string): Promise<boolean> {
-  const hit = await edgeCache().match(new Request(grantKey(apiBase(c), viewer, mediaId))).catch(() => undefined);
+async function granted(
+  c: Context<AppEnv>,
+  viewer: string | null,
+  mediaId: string,
+): Promise<boolean> {
+  const hit = await edgeCache()
+    .match(new Request(grantKey(apiBase(c), viewer, mediaId)))
+    .catch(() => undefined);
   const at = Number(hit?.headers.get('x-grant-at') ?? NaN);
-  const fresh = c.get('services').clock.now().getTime() - at < c.get('env').MEDIA_HLS_GRANT_TTL_SECONDS * 1000;
+  const fresh =
+    c.get('services').clock.now().getTime() - at < c.get('env').MEDIA_HLS_GRANT_TTL_SECONDS * 1000;
   if (hit && fresh) return hit.headers.get('x-grant') === 'yes';
   const allowed = (await gate(c, viewer, mediaId)) !== null;
   await storeGrant(c, viewer, mediaId, allowed);
@@ -75,7 +107,11 @@ async function sessionUser(c: Context<AppEnv>): Promise<string | null> {
   if (!token) return null;
   const settings = cognitoSettings(c.get('env'));
   try {
-    const claims = await verifyAccessToken(token, { issuer: settings.issuer, jwksUrl: settings.jwksUrl, allowedClientIds: settings.allowedClientIds });
+    const claims = await verifyAccessToken(token, {
+      issuer: settings.issuer,
+      jwksUrl: settings.jwksUrl,
+      allowedClientIds: settings.allowedClientIds,
+    });
     return claims.sub ?? null;
   } catch (err) {
     if (err instanceof InvalidTokenError) return null;
@@ -95,7 +131,8 @@ export function registerHls(routes: OpenAPIHono<AppEnv>): void {
       method: 'get',
       path: '/{mediaId}/playback',
       tags: ['media'],
-      summary: 'Where to play a video the viewer may see: the HLS master (played with the viewer\'s session), MP4 fallbacks, frame captures',
+      summary:
+        "Where to play a video the viewer may see: the HLS master (played with the viewer's session), MP4 fallbacks, frame captures",
       middleware: [authOptional] as const,
       request: { params: MediaIdParam },
       responses: {
@@ -103,7 +140,12 @@ export function registerHls(routes: OpenAPIHono<AppEnv>): void {
           envelope(
             z.object({
               hlsUrl: z.string(),
-              expiresAt: z.string().openapi({ description: 'When the segment URLs of a playlist fetched now expire; fetching the playlist again renews them' }),
+              expiresAt: z
+                .string()
+                .openapi({
+                  description:
+                    'When the segment URLs of a playlist fetched now expire; fetching the playlist again renews them',
+                }),
               mp4: z.record(z.string(), z.string()),
               thumbnails: z.array(z.string()),
               duration: z.number().nullable(),
@@ -118,31 +160,45 @@ export function registerHls(routes: OpenAPIHono<AppEnv>): void {
       const { db, clock } = c.get('services');
       const viewer = c.get('viewer')?.id ?? null;
       const media = await mediaForViewer(db, viewer, c.req.valid('param').mediaId, clock.now());
-      if (media.type !== 'video' || media.status !== 'ready' || !media.variants?.hls) throw new ApiError('MEDIA_NOT_READY', '미디어가 아직 처리 중입니다.');
+      if (media.type !== 'video' || media.status !== 'ready' || !media.variants?.hls)
+        throw new ApiError('MEDIA_NOT_READY', '미디어가 아직 처리 중입니다.');
       const view = mediaView(media, c.get('env').API_BASE_URL);
       const master = media.variants.hls.slice(media.variants.hls.lastIndexOf('/') + 1);
       c.header('Cache-Control', 'private, no-store');
       return ok(c, {
         hlsUrl: `${apiBase(c)}/media/hls/${media.id}/${master}`,
         expiresAt: segmentTokenExpiry(c, media).toISOString(),
-        mp4: Object.fromEntries(Object.keys(media.variants).filter((k) => k.startsWith('mp4_')).map((k) => [k.slice(4), `${view.mediaUrl}?quality=${k.slice(4)}`])),
+        mp4: Object.fromEntries(
+          Object.keys(media.variants)
+            .filter((k) => k.startsWith('mp4_'))
+            .map((k) => [k.slice(4), `${view.mediaUrl}?quality=${k.slice(4)}`]),
+        ),
         thumbnails: view.thumbnailUrls,
         duration: view.duration,
       });
     },
   );
 
-  routes.get('/hls/:mediaId/:path{.+}', async (c, next) => {
-    const { mediaId, path } = c.req.param();
-    if (!UUID.test(mediaId) || !/^[\w.-]+(\/[\w.-]+)*$/.test(path) || path.split('/').includes('..') || !/\.(m3u8|ts|m4s|mp4|aac|vtt)$/.test(path)) {
-      throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
-    }
-    if (path.endsWith('.m3u8')) return authOptional(c, next);
-    return next();
-  }, async (c) => {
-    const { mediaId, path } = c.req.param();
-    return path.endsWith('.m3u8') ? playlist(c, mediaId, path) : segment(c, mediaId, path);
-  });
+  routes.get(
+    '/hls/:mediaId/:path{.+}',
+    async (c, next) => {
+      const { mediaId, path } = c.req.param();
+      if (
+        !UUID.test(mediaId) ||
+        !/^[\w.-]+(\/[\w.-]+)*$/.test(path) ||
+        path.split('/').includes('..') ||
+        !/\.(m3u8|ts|m4s|mp4|aac|vtt)$/.test(path)
+      ) {
+        throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
+      }
+      if (path.endsWith('.m3u8')) return authOptional(c, next);
+      return next();
+    },
+    async (c) => {
+      const { mediaId, path } = c.req.param();
+      return path.endsWith('.m3u8') ? playlist(c, mediaId, path) : segment(c, mediaId, path);
+    },
+  );
 }
 
 /** A playlist: the gate asks about this request's viewer, every time; segment URIs get that viewer's token. */
@@ -154,9 +210,17 @@ async function playlist(c: Context<AppEnv>, mediaId: string, path: string): Prom
   if (!media) throw refused();
   const obj = await getObject(env, `${hlsDir(media)}${path}`);
   if (!obj || obj.status !== 200) throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
-  const token = await hlsSegmentToken(env.MEDIA_TOKEN_SECRET, viewer, media.id, segmentTokenExpiry(c, media));
+  const token = await hlsSegmentToken(
+    env.MEDIA_TOKEN_SECRET,
+    viewer,
+    media.id,
+    segmentTokenExpiry(c, media),
+  );
   return new Response(tokenisePlaylist(await obj.text(), token), {
-    headers: { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'private, no-store' },
+    headers: {
+      'content-type': 'application/vnd.apple.mpegurl',
+      'cache-control': 'private, no-store',
+    },
   });
 }
 
@@ -164,7 +228,12 @@ async function playlist(c: Context<AppEnv>, mediaId: string, path: string): Prom
 async function segment(c: Context<AppEnv>, mediaId: string, path: string): Promise<Response> {
   const { db, clock } = c.get('services');
   const env = c.get('env');
-  const claim = await verifyHlsSegmentToken(env.MEDIA_TOKEN_SECRET, c.req.query('t') ?? '', mediaId, clock.now());
+  const claim = await verifyHlsSegmentToken(
+    env.MEDIA_TOKEN_SECRET,
+    c.req.query('t') ?? '',
+    mediaId,
+    clock.now(),
+  );
   if (!claim) throw refused();
   // A token is its viewer's only: without that viewer's session it is useless to anyone it was shared with.
   if (claim.viewerId !== null && (await sessionUser(c)) !== claim.viewerId) throw refused();
@@ -173,7 +242,9 @@ async function segment(c: Context<AppEnv>, mediaId: string, path: string): Promi
   const range = c.req.header('range') ?? null;
   const cacheKey = new Request(hlsCacheKey(apiBase(c), mediaId, path));
   if (!range) {
-    const hit = await edgeCache().match(cacheKey).catch(() => undefined);
+    const hit = await edgeCache()
+      .match(cacheKey)
+      .catch(() => undefined);
     if (hit) {
       const headers = new Headers(hit.headers);
       headers.set('cache-control', 'private, max-age=3600');
@@ -182,7 +253,8 @@ async function segment(c: Context<AppEnv>, mediaId: string, path: string): Promi
     }
   }
   const [media] = await db.select().from(medias).where(eq(medias.id, mediaId));
-  if (!media || media.deletedAt || !media.variants?.hls) throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
+  if (!media || media.deletedAt || !media.variants?.hls)
+    throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
   const obj = await getObject(env, `${hlsDir(media)}${path}`, range);
   if (!obj) throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
   const headers = new Headers();
@@ -199,7 +271,11 @@ async function segment(c: Context<AppEnv>, mediaId: string, path: string): Promi
     const cachedHeaders = new Headers(headers);
     cachedHeaders.set('cache-control', 'public, max-age=86400');
     cachedHeaders.delete('x-cache');
-    c.executionCtx.waitUntil(edgeCache().put(cacheKey, new Response(stored.body, { headers: cachedHeaders })).catch(() => undefined));
+    c.executionCtx.waitUntil(
+      edgeCache()
+        .put(cacheKey, new Response(stored.body, { headers: cachedHeaders }))
+        .catch(() => undefined),
+    );
   }
   return res;
 }

@@ -24,7 +24,9 @@ export const mediaRoutes = new OpenAPIHono<AppEnv>();
 
 const MediaIdParam = z.object({ mediaId: z.uuid() });
 /** What an image is for: a posting (default), a profile picture (square sizes) or a cover image (banner sizes). */
-const MediaPurposeSchema = z.enum(['post', 'avatar', 'cover', 'POST', 'AVATAR', 'COVER']).transform((p) => p.toLowerCase() as MediaPurpose);
+const MediaPurposeSchema = z
+  .enum(['post', 'avatar', 'cover', 'POST', 'AVATAR', 'COVER'])
+  .transform((p) => p.toLowerCase() as MediaPurpose);
 
 mediaRoutes.openapi(
   createRoute({
@@ -85,12 +87,20 @@ mediaRoutes.openapi(
         mediaId: z.uuid(),
         s3Key: z.string().max(512).optional(),
         parts: z
-          .array(z.object({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200) }))
+          .array(
+            z.object({
+              partNumber: z.number().int().min(1).max(10_000),
+              etag: z.string().min(1).max(200),
+            }),
+          )
           .max(10_000)
           .optional(),
       }),
     ),
-    responses: { 201: jsonContent(envelope(MediaViewSchema), 'The media, now uploaded (processing queued)'), ...errorResponses(400, 401, 404, 409, 503) },
+    responses: {
+      201: jsonContent(envelope(MediaViewSchema), 'The media, now uploaded (processing queued)'),
+      ...errorResponses(400, 401, 404, 409, 503),
+    },
   }),
   async (c) => {
     const { db } = c.get('services');
@@ -192,18 +202,35 @@ mediaRoutes.openapi(
     method: 'get',
     path: '/{mediaId}/status',
     tags: ['media'],
-    summary: 'Processing state and progress (%) of one of the viewer\'s media',
+    summary: "Processing state and progress (%) of one of the viewer's media",
     middleware: [authRequired] as const,
     request: { params: MediaIdParam },
     responses: {
-      200: jsonContent(envelope(z.object({ mediaId: z.string(), status: z.enum(['UPLOADING', 'PROCESSING', 'COMPLETED', 'FAILED']), progress: z.number().int(), errorMessage: z.string().nullable(), mediaUrl: z.string() })), 'State'),
+      200: jsonContent(
+        envelope(
+          z.object({
+            mediaId: z.string(),
+            status: z.enum(['UPLOADING', 'PROCESSING', 'COMPLETED', 'FAILED']),
+            progress: z.number().int(),
+            errorMessage: z.string().nullable(),
+            mediaUrl: z.string(),
+          }),
+        ),
+        'State',
+      ),
       ...errorResponses(401, 404),
     },
   }),
   async (c) => {
     const media = await ownMedia(c.get('services').db, viewerId(c), c.req.valid('param').mediaId);
     const view = mediaView(media, c.get('env').API_BASE_URL);
-    return ok(c, { mediaId: view.id, status: view.status, progress: view.progress, errorMessage: view.errorMessage, mediaUrl: view.mediaUrl });
+    return ok(c, {
+      mediaId: view.id,
+      status: view.status,
+      progress: view.progress,
+      errorMessage: view.errorMessage,
+      mediaUrl: view.mediaUrl,
+    });
   },
 );
 

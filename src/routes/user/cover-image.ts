@@ -13,17 +13,29 @@ export function registerCoverImage(routes: OpenAPIHono<AppEnv>): void {
       method: 'put',
       path: '/cover-image',
       tags: ['user'],
-      summary: "Set or remove the viewer's cover image (a processed image of theirs uploaded with purpose cover)",
+      summary:
+        "Set or remove the viewer's cover image (a processed image of theirs uploaded with purpose cover)",
       middleware: [authRequired] as const,
       request: jsonBody(z.object({ mediaId: z.uuid().nullable() })),
       responses: {
-        200: jsonContent(envelope(z.object({ mediaId: z.string().nullable(), bannerImage: z.string().nullable() })), 'Saved'),
+        200: jsonContent(
+          envelope(
+            z.object({ mediaId: z.string().nullable(), bannerImage: z.string().nullable() }),
+          ),
+          'Saved',
+        ),
         ...errorResponses(400, 401, 404, 409),
       },
     }),
     async (c) => {
       const { mediaId } = c.req.valid('json');
-      const url = await setProfileImage(c.get('services').db, c.get('env').API_BASE_URL, viewerId(c), 'cover', mediaId);
+      const url = await setProfileImage(
+        c.get('services').db,
+        c.get('env').API_BASE_URL,
+        viewerId(c),
+        'cover',
+        mediaId,
+      );
       return ok(c, { mediaId, bannerImage: url });
     },
   );

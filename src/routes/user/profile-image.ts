@@ -13,17 +13,27 @@ export function registerProfileImage(routes: OpenAPIHono<AppEnv>): void {
       method: 'put',
       path: '/profile-image',
       tags: ['user'],
-      summary: "Set or remove the viewer's profile picture (a processed image of theirs uploaded with purpose avatar)",
+      summary:
+        "Set or remove the viewer's profile picture (a processed image of theirs uploaded with purpose avatar)",
       middleware: [authRequired] as const,
       request: jsonBody(z.object({ mediaId: z.uuid().nullable() })),
       responses: {
-        200: jsonContent(envelope(z.object({ mediaId: z.string().nullable(), avatar: z.string().nullable() })), 'Saved'),
+        200: jsonContent(
+          envelope(z.object({ mediaId: z.string().nullable(), avatar: z.string().nullable() })),
+          'Saved',
+        ),
         ...errorResponses(400, 401, 404, 409),
       },
     }),
     async (c) => {
       const { mediaId } = c.req.valid('json');
-      const url = await setProfileImage(c.get('services').db, c.get('env').API_BASE_URL, viewerId(c), 'avatar', mediaId);
+      const url = await setProfileImage(
+        c.get('services').db,
+        c.get('env').API_BASE_URL,
+        viewerId(c),
+        'avatar',
+        mediaId,
+      );
       return ok(c, { mediaId, avatar: url });
     },
   );
