@@ -56,20 +56,19 @@ export async function unlockPosting(db: Database, input: { buyerId: string; post
   return { purchase: after, charged: price, replayed: false };
 }
 
-/** Like: idempotent, counted exactly (the counter moves only when the like row really changes). */
+/**
+ * Like: idempotent, counted exactly (the counter moves only when the like row really changes). Likes and
+ * unlikes of one posting lock its row first, then the like row: always in that order, so a user's own
+ * interleaved like/unlike requests queue behind each other instead of deadlocking.
+ */
 export async function like(db: Database, userId: string, postingId: string, now: Date): Promise<{ liked: true; likeCount: number }> {
   await gateFor(db, userId, postingId, now);
   await db.transaction(async (tx) => {
-    try {
-      await tx.insert(postingLikes).values({ postingId, userId });
-    } catch (err) {
-      if (isDuplicateKey(err)) return;
-      throw err;
+    await tx.select({ id: postings.id }).from(postings).where(eq(postings.id, postingId)).for('update');
+    const added = await tx.insert(postingLikes).ignore().values({ postingId, userId });
+    if (added.rowsAffected === 1) {
+      await tx.update(postings).set({ likeCount: sql`${postings.likeCount} + 1` }).where(eq(postings.id, postingId));
     }
-    await tx.update(postings).set({ likeCount: sql`${postings.likeCount} + 1` }).where(eq(postings.id, postingId));
-  }).catch((err: unknown) => {
-    // The duplicate makes MySQL abort the statement, not the transaction; a racing twin may also surface here.
-    if (!isDuplicateKey(err)) throw err;
   });
   return { liked: true, likeCount: await likeCount(db, postingId) };
 }
@@ -77,6 +76,7 @@ export async function like(db: Database, userId: string, postingId: string, now:
 export async function unlike(db: Database, userId: string, postingId: string, now: Date): Promise<{ liked: false; likeCount: number }> {
   await gateFor(db, userId, postingId, now);
   await db.transaction(async (tx) => {
+    await tx.select({ id: postings.id }).from(postings).where(eq(postings.id, postingId)).for('update');
     const removed = await tx.delete(postingLikes).where(and(eq(postingLikes.postingId, postingId), eq(postingLikes.userId, userId)));
     if (removed.rowsAffected === 1) {
       await tx.update(postings).set({ likeCount: sql`${postings.likeCount} - 1` }).where(and(eq(postings.id, postingId), sql`${postings.likeCount} > 0`));
