@@ -46,6 +46,11 @@ describe('a token signed with the pool key and the right claims', () => {
     expect((await api('/auth/me', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
     expect((await api('/auth/me', { cookies: { access_token: access } })).status).toBe(200);
   });
+
+  it('is accepted with iat a few seconds ahead (clock skew within the leeway)', async () => {
+    const token = await signWithCognitoKey({ ...validClaims(), iat: Math.floor(Date.now() / 1000) + 2 });
+    expect((await api('/auth/me', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
 });
 
 describe('forged-token matrix → 401 UNAUTHENTICATED', () => {
@@ -79,6 +84,8 @@ describe('forged-token matrix → 401 UNAUTHENTICATED', () => {
     ['a token from another app client', async () => signWithCognitoKey({ ...validClaims(), client_id: 'some-other-client' })],
     ['expired (beyond the tolerance)', async () => signWithCognitoKey({ ...validClaims(), iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 60 })],
     ['not yet valid (nbf in the future)', async () => signWithCognitoKey({ ...validClaims(), nbf: Math.floor(Date.now() / 1000) + 600 })],
+    ['issued in the future (iat beyond the clock-skew leeway)', async () => signWithCognitoKey({ ...validClaims(), iat: Math.floor(Date.now() / 1000) + 600, exp: Math.floor(Date.now() / 1000) + 1800 })],
+    ['issued a minute ahead (iat past the 5 s leeway)', async () => signWithCognitoKey({ ...validClaims(), iat: Math.floor(Date.now() / 1000) + 60 })],
     [
       'payload tampered (sub swapped, signature kept)',
       async () => {
