@@ -55,6 +55,7 @@ export const ERROR_STATUS = {
   PAYMENT_PROVIDER_UNAVAILABLE: 503,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  SIGN_IN_LOCKED: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
 } as const;
@@ -141,6 +142,7 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   PAYMENT_PROVIDER_UNAVAILABLE: '결제사 응답이 없습니다. 잠시 후 다시 시도해 주세요.',
   UNSUPPORTED_MEDIA_TYPE: '지원하지 않는 Content-Type입니다. application/json으로 보내 주세요.',
   RATE_LIMITED: '요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.',
+  SIGN_IN_LOCKED: '로그인 시도가 너무 많아 잠시 잠겼습니다. 잠시 후 다시 시도해 주세요.',
   INTERNAL_ERROR: '서버 내부 오류가 발생했습니다.',
   SERVICE_UNAVAILABLE: '일시적으로 서비스를 이용할 수 없습니다.',
 };
