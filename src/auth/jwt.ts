@@ -69,6 +69,11 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
       requiredClaims: ['sub', 'exp', 'iat'],
     }));
   } catch (err) {
+    // The key set could not be had (timeout, non-200, not JSON): that says nothing about the token — the
+    // caller answers 503, not 401 (a 401 would send the client into a refresh loop).
+    if (err instanceof errors.JOSEError && (err.code === 'ERR_JWKS_TIMEOUT' || err.code === 'ERR_JOSE_GENERIC')) {
+      throw new Error(`JWKS unavailable: ${err.message}`, { cause: err });
+    }
     if (err instanceof errors.JOSEError) throw new InvalidTokenError(err.code);
     throw err;
   }
