@@ -30,6 +30,11 @@ export interface DbOptions {
   background?: (work: Promise<unknown>) => void;
 }
 
+// The background ROLLBACK of a transaction cut off by an outage: tries of 1 s for up to ~25 s (within the
+// 30 s a Worker may keep working after its answer).
+const ROLLBACK_ATTEMPTS = 20;
+const ROLLBACK_ATTEMPT_MS = 1_000;
+
 export type OutageReason = 'timeout' | 'unreachable' | 'unavailable';
 
 /** The database could not be reached or did not answer in time. Safe to retry (503). */
@@ -104,16 +109,29 @@ export function createDb(url: string, stats: DbStats = { roundTrips: 0 }, option
     }
   }
 
+  // A request abandoned while the server was frozen may never reach it once it wakes up (the connection
+  // was closed under it), so the ROLLBACK is sent again until some answer comes back: a repeat is harmless
+  // (the session is one transaction's; an ended one answers ABORTED), and the transaction's locks go within
+  // about a second of the database returning instead of at the server's idle timeout.
+  async function rollbackUntilDelivered(input: string, init: RequestInit | undefined): Promise<void> {
+    for (let attempt = 0; attempt < ROLLBACK_ATTEMPTS; attempt++) {
+      try {
+        const signal = AbortSignal.timeout(ROLLBACK_ATTEMPT_MS);
+        await (await fetch(input, { ...init, signal })).arrayBuffer();
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  }
+
   const client = new Client({
     url,
     fetch: async (input, init) => {
       if (tripped) {
         // The transaction this ROLLBACK ends may have reached the server: end it there (in the background,
         // so this request does not wait a second deadline); the gateway also rolls back idle sessions.
-        if (isRollback(init?.body)) {
-          const work = roundTrip(String(input), init).catch(() => undefined);
-          options.background?.(work);
-        }
+        if (isRollback(init?.body)) options.background?.(rollbackUntilDelivered(String(input), init));
         throw new DatabaseUnavailableError(tripped.reason, tripped.message, { cause: tripped });
       }
       try {

@@ -2,7 +2,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
-import { postingLikes, postingPurchases, postings, type Posting } from '../db/schema/index.ts';
+import { postingLikes, postingPurchases, postings, users, type Posting } from '../db/schema/index.ts';
 import { ApiError } from '../lib/errors.ts';
 import { decide, loadGateFacts, type Decision } from './gate.ts';
 import { isDuplicateKey } from './identity.ts';
@@ -57,14 +57,15 @@ export async function unlockPosting(db: Database, input: { buyerId: string; post
 }
 
 /**
- * Like: idempotent, counted exactly (the counter moves only when the like row really changes). Likes and
- * unlikes of one posting lock its row first, then the like row: always in that order, so a user's own
- * interleaved like/unlike requests queue behind each other instead of deadlocking.
+ * Like: idempotent, counted exactly (the counter moves only when the like row really changes). A like or
+ * unlike first locks the liker's own user row, so one user's interleaved like/unlike requests queue behind
+ * each other instead of deadlocking on the like row's gap and duplicate-key locks; different users never
+ * wait for each other there, and the posting's counter row is locked last, for one round trip.
  */
 export async function like(db: Database, userId: string, postingId: string, now: Date): Promise<{ liked: true; likeCount: number }> {
   await gateFor(db, userId, postingId, now);
   await db.transaction(async (tx) => {
-    await tx.select({ id: postings.id }).from(postings).where(eq(postings.id, postingId)).for('update');
+    await lockLiker(tx, userId);
     const added = await tx.insert(postingLikes).ignore().values({ postingId, userId });
     if (added.rowsAffected === 1) {
       await tx.update(postings).set({ likeCount: sql`${postings.likeCount} + 1` }).where(eq(postings.id, postingId));
@@ -76,13 +77,20 @@ export async function like(db: Database, userId: string, postingId: string, now:
 export async function unlike(db: Database, userId: string, postingId: string, now: Date): Promise<{ liked: false; likeCount: number }> {
   await gateFor(db, userId, postingId, now);
   await db.transaction(async (tx) => {
-    await tx.select({ id: postings.id }).from(postings).where(eq(postings.id, postingId)).for('update');
+    await lockLiker(tx, userId);
     const removed = await tx.delete(postingLikes).where(and(eq(postingLikes.postingId, postingId), eq(postingLikes.userId, userId)));
     if (removed.rowsAffected === 1) {
       await tx.update(postings).set({ likeCount: sql`${postings.likeCount} - 1` }).where(and(eq(postings.id, postingId), sql`${postings.likeCount} > 0`));
     }
   });
   return { liked: false, likeCount: await likeCount(db, postingId) };
+}
+
+type LikeTx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** The liker's own row, locked first by every like and unlike (see `like`). */
+async function lockLiker(tx: LikeTx, userId: string): Promise<void> {
+  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
 }
 
 async function likeCount(db: Database, postingId: string): Promise<number> {
