@@ -5,7 +5,10 @@
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from 'jose';
 
 const CLOCK_TOLERANCE_S = 5;
-/** Cognito access tokens live at most a day; `maxTokenAge` also makes jose refuse an `iat` in the future. */
+/**
+ * Cognito access tokens live at most a day; `maxTokenAge` also makes jose refuse an `iat` in the
+ * future.
+ */
 const MAX_TOKEN_AGE_S = 24 * 60 * 60;
 
 // Isolate-wide: one JWKS cache per URL, shared by every request of this isolate. Keys are kept for a day;
@@ -69,8 +72,8 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
       requiredClaims: ['sub', 'exp', 'iat'],
     }));
   } catch (err) {
-    // The key set could not be had (timeout, non-200, not JSON): that says nothing about the token — the
-    // caller answers 503, not 401 (a 401 would send the client into a refresh loop).
+    // The key set could not be had (timeout, non-200, not JSON): that says nothing about the token
+    // — the caller answers 503, not 401 (a 401 would send the client into a refresh loop).
     if (err instanceof errors.JOSEError && (err.code === 'ERR_JWKS_TIMEOUT' || err.code === 'ERR_JOSE_GENERIC')) {
       throw new Error(`JWKS unavailable: ${err.message}`, { cause: err });
     }

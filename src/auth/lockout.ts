@@ -1,12 +1,12 @@
 // Progressive sign-in lockout per e-mail address, on top of the per-minute rate limits: after
-// LOCKOUT.threshold failed sign-ins within LOCKOUT.windowMs the address is locked for LOCKOUT.firstLockMs,
-// and each further lock lasts twice as long as the one before (capped at LOCKOUT.maxLockMs); a quiet day
-// forgets the locks, and a successful sign-in clears everything. The lock is kept for any address, with or
-// without an account, and is checked before Cognito is asked, so its answers (401 for a failure, 429
-// SIGN_IN_LOCKED with Retry-After while locked) never tell whether an account exists. Stored in the
-// database (sign_in_lockouts, keyed by the address's SHA-256); concurrent failures are counted exactly
-// (row lock). Locking out a victim by failing on purpose is possible, as with any lockout; the growing
-// lock is the bound on it.
+// LOCKOUT.threshold failed sign-ins within LOCKOUT.windowMs the address is locked for
+// LOCKOUT.firstLockMs, and each further lock lasts twice as long as the one before (capped at
+// LOCKOUT.maxLockMs); a quiet day forgets the locks, and a successful sign-in clears everything.
+// The lock is kept for any address, with or without an account, and is checked before Cognito is
+// asked, so its answers (401 for a failure, 429 SIGN_IN_LOCKED with Retry-After while locked) never
+// tell whether an account exists. Stored in the database (sign_in_lockouts, keyed by the address's
+// SHA-256); concurrent failures are counted exactly (row lock). Locking out a victim by failing on
+// purpose is possible, as with any lockout; the growing lock is the bound on it.
 import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import type { AppEnv } from '../context.ts';
@@ -34,11 +34,15 @@ export async function lockedForSeconds(db: Database, email: string, now: Date): 
   return Math.ceil((row.until.getTime() - now.getTime()) / 1000);
 }
 
-/** Counts one failed sign-in; returns when the address is locked until, if this failure (or an earlier one) locked it. */
+/**
+ * Counts one failed sign-in; returns when the address is locked until, if this failure (or an
+ * earlier one) locked it.
+ */
 export async function recordFailure(db: Database, email: string, now: Date): Promise<{ lockedUntil: Date | null; locks: number }> {
   const key = await emailHash(email);
-  // The row exists first (its own statement: a duplicate's shared lock inside the transaction, upgraded
-  // by FOR UPDATE, would deadlock parallel failures), then one row lock serialises the count.
+  // The row exists first (its own statement: a duplicate's shared lock inside the transaction,
+  // upgraded by FOR UPDATE, would deadlock parallel failures), then one row lock serialises the
+  // count.
   await db.insert(signInLockouts).ignore().values({ emailHash: key, failures: 0, locks: 0, lastFailedAt: now });
   return db.transaction(async (tx) => {
     const [row] = await tx.select().from(signInLockouts).where(eq(signInLockouts.emailHash, key)).for('update');
@@ -72,14 +76,19 @@ function lockedError(seconds: number): ApiError {
   });
 }
 
-/** Before anything else in sign-in: a locked address is refused (429 SIGN_IN_LOCKED, Retry-After). */
+/**
+ * Before anything else in sign-in: a locked address is refused (429 SIGN_IN_LOCKED, Retry-After).
+ */
 export async function assertSignInAllowed(c: Context<AppEnv>, email: string): Promise<void> {
   const { db, clock } = c.get('services');
   const seconds = await lockedForSeconds(db, email, clock.now());
   if (seconds > 0) throw lockedError(seconds);
 }
 
-/** Runs the credential check: a wrong password (or unknown address) counts, a right one clears the count. */
+/**
+ * Runs the credential check: a wrong password (or unknown address) counts, a right one clears the
+ * count.
+ */
 export async function signInAttempt<T>(c: Context<AppEnv>, email: string, attempt: () => Promise<T>): Promise<T> {
   const { db, clock } = c.get('services');
   let result: T;

@@ -14,24 +14,31 @@ export interface DbStats {
   roundTrips: number;
 }
 
-/** Deadline of one statement (one HTTP round trip) when the caller names none; DB_STATEMENT_TIMEOUT_MS. */
+/**
+ * Deadline of one statement (one HTTP round trip) when the caller names none;
+ * DB_STATEMENT_TIMEOUT_MS.
+ */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
 
 export interface DbOptions {
   /** Deadline of each statement, in milliseconds. */
   timeoutMs?: number;
   /**
-   * After the first statement that could not reach the database, every later statement of this client
-   * fails at once with the same error instead of waiting out its own deadline (a request answers within
-   * one deadline). For per-request clients only: a long-lived client would stay broken.
+   * After the first statement that could not reach the database, every later statement of this
+   * client fails at once with the same error instead of waiting out its own deadline (a request
+   * answers within one deadline). For per-request clients only: a long-lived client would stay
+   * broken.
    */
   failFast?: boolean;
-  /** Keeps background work alive (the Worker's waitUntil): the ROLLBACK of a transaction cut off by a failure. */
+  /**
+   * Keeps background work alive (the Worker's waitUntil): the ROLLBACK of a transaction cut off by
+   * a failure.
+   */
   background?: (work: Promise<unknown>) => void;
 }
 
-// The background ROLLBACK of a transaction cut off by an outage: tries of 1 s for up to ~25 s (within the
-// 30 s a Worker may keep working after its answer).
+// The background ROLLBACK of a transaction cut off by an outage: tries of 1 s for up to ~25 s
+// (within the 30 s a Worker may keep working after its answer).
 const ROLLBACK_ATTEMPTS = 20;
 const ROLLBACK_ATTEMPT_MS = 1_000;
 
@@ -48,16 +55,17 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-// Codes of the PlanetScale API (and of the local gateway) that mean "not now", never "your statement is wrong".
-// ABORTED: the session's transaction was ended under it (gateway restart, idle timeout) — nothing committed.
+// Codes of the PlanetScale API (and of the local gateway) that mean "not now", never "your
+// statement is wrong". ABORTED: the session's transaction was ended under it (gateway restart, idle
+// timeout) — nothing committed.
 const UNAVAILABLE_CODES = new Set(['unavailable', 'deadline_exceeded', 'resource_exhausted', 'aborted']);
 // MySQL: lock wait timeout (1205), too many connections (1040), server shutting down (1053), query
 // interrupted by max_execution_time (3024).
 const UNAVAILABLE_ERRNO = /\(errno (?:1205|1040|1053|3024)\)/;
 
 /**
- * The outage behind an error, if it is one: walks the cause chain (drizzle wraps the driver's error).
- * The one place that decides what counts as "database unavailable".
+ * The outage behind an error, if it is one: walks the cause chain (drizzle wraps the driver's
+ * error). The one place that decides what counts as "database unavailable".
  */
 export function databaseOutage(err: unknown): DatabaseUnavailableError | null {
   let current: unknown = err;
@@ -89,7 +97,8 @@ export function createDb(url: string, stats: DbStats = { roundTrips: 0 }, option
   const timeoutMs = options.timeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   let tripped: DatabaseUnavailableError | null = null;
 
-  // One round trip, with its deadline covering the body too: the driver then reads an in-memory body.
+  // One round trip, with its deadline covering the body too: the driver then reads an in-memory
+  // body.
   async function roundTrip(input: string, init: RequestInit | undefined): Promise<Response> {
     stats.roundTrips++;
     const signal = AbortSignal.timeout(timeoutMs);
@@ -109,10 +118,11 @@ export function createDb(url: string, stats: DbStats = { roundTrips: 0 }, option
     }
   }
 
-  // A request abandoned while the server was frozen may never reach it once it wakes up (the connection
-  // was closed under it), so the ROLLBACK is sent again until some answer comes back: a repeat is harmless
-  // (the session is one transaction's; an ended one answers ABORTED), and the transaction's locks go within
-  // about a second of the database returning instead of at the server's idle timeout.
+  // A request abandoned while the server was frozen may never reach it once it wakes up (the
+  // connection was closed under it), so the ROLLBACK is sent again until some answer comes back: a
+  // repeat is harmless (the session is one transaction's; an ended one answers ABORTED), and the
+  // transaction's locks go within about a second of the database returning instead of at the
+  // server's idle timeout.
   async function rollbackUntilDelivered(input: string, init: RequestInit | undefined): Promise<void> {
     for (let attempt = 0; attempt < ROLLBACK_ATTEMPTS; attempt++) {
       try {
@@ -129,8 +139,9 @@ export function createDb(url: string, stats: DbStats = { roundTrips: 0 }, option
     url,
     fetch: async (input, init) => {
       if (tripped) {
-        // The transaction this ROLLBACK ends may have reached the server: end it there (in the background,
-        // so this request does not wait a second deadline); the gateway also rolls back idle sessions.
+        // The transaction this ROLLBACK ends may have reached the server: end it there (in the
+        // background, so this request does not wait a second deadline); the gateway also rolls back
+        // idle sessions.
         if (isRollback(init?.body)) options.background?.(rollbackUntilDelivered(String(input), init));
         throw new DatabaseUnavailableError(tripped.reason, tripped.message, { cause: tripped });
       }

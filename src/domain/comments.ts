@@ -71,8 +71,9 @@ export async function likeComment(db: Database, userId: string, id: string, on: 
   await fullAccess(db, userId, row.postingId, now);
   if (row.deletedAt) throw new ApiError('NOT_FOUND', '댓글을 찾을 수 없습니다.');
   await db.transaction(async (tx) => {
-    // The liker's own row first (as for posting likes): one user's interleaved like and unlike requests
-    // queue instead of deadlocking on the like row; the comment's counter row is locked last.
+    // The liker's own row first (as for posting likes): one user's interleaved like and unlike
+    // requests queue instead of deadlocking on the like row; the comment's counter row is locked
+    // last.
     await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
     if (on) {
       const added = await tx.insert(commentLikes).ignore().values({ commentId: id, userId });

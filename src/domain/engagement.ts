@@ -57,10 +57,11 @@ export async function unlockPosting(db: Database, input: { buyerId: string; post
 }
 
 /**
- * Like: idempotent, counted exactly (the counter moves only when the like row really changes). A like or
- * unlike first locks the liker's own user row, so one user's interleaved like/unlike requests queue behind
- * each other instead of deadlocking on the like row's gap and duplicate-key locks; different users never
- * wait for each other there, and the posting's counter row is locked last, for one round trip.
+ * Like: idempotent, counted exactly (the counter moves only when the like row really changes). A
+ * like or unlike first locks the liker's own user row, so one user's interleaved like/unlike
+ * requests queue behind each other instead of deadlocking on the like row's gap and duplicate-key
+ * locks; different users never wait for each other there, and the posting's counter row is locked
+ * last, for one round trip.
  */
 export async function like(db: Database, userId: string, postingId: string, now: Date): Promise<{ liked: true; likeCount: number }> {
   await gateFor(db, userId, postingId, now);

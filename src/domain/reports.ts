@@ -1,6 +1,6 @@
-// Reports of a posting, a comment or a user. The reporter must be able to see what they report (through the
-// gate; otherwise 404, as for anything the viewer must not know exists); one open report per reporter and
-// target (a database key).
+// Reports of a posting, a comment or a user. The reporter must be able to see what they report
+// (through the gate; otherwise 404, as for anything the viewer must not know exists); one open
+// report per reporter and target (a database key).
 import { and, eq } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
@@ -16,8 +16,8 @@ export async function fileReport(
 ) {
   if (input.targetType === 'posting') await gateFor(db, input.reporterId, input.targetId, input.now);
   if (input.targetType === 'comment') {
-    // A comment is seen only with full access to its posting (as the comment list is), and not once deleted:
-    // anything else is indistinguishable from a comment that does not exist.
+    // A comment is seen only with full access to its posting (as the comment list is), and not once
+    // deleted: anything else is indistinguishable from a comment that does not exist.
     const [c] = await db.select({ postingId: comments.postingId, deletedAt: comments.deletedAt }).from(comments).where(eq(comments.id, input.targetId));
     if (!c || c.deletedAt) throw new ApiError('NOT_FOUND', '신고 대상을 찾을 수 없습니다.');
     const { decision } = await gateFor(db, input.reporterId, c.postingId, input.now).catch((err: unknown) => {

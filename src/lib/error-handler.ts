@@ -21,7 +21,10 @@ const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
   429: 'RATE_LIMITED',
 };
 
-/** What a 503 tells the client to wait before retrying (the database, storage or a provider being away). */
+/**
+ * What a 503 tells the client to wait before retrying (the database, storage or a provider being
+ * away).
+ */
 export const RETRY_AFTER_SECONDS = 2;
 
 export function handleError(err: Error, c: Context<AppEnv>): Response {
@@ -38,8 +41,9 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   }
   const outage = databaseOutage(err);
   if (outage) {
-    // Refused, reset, past its deadline or "unavailable": retryable, and (transactions being atomic) nothing
-    // was half-written. A COMMIT cut off this way may still have landed: retries go through idempotency keys.
+    // Refused, reset, past its deadline or "unavailable": retryable, and (transactions being
+    // atomic) nothing was half-written. A COMMIT cut off this way may still have landed: retries go
+    // through idempotency keys.
     logger.warn('database unavailable', { reason: outage.reason, error: err, method: c.req.method, path: c.req.path });
     c.header('Retry-After', String(RETRY_AFTER_SECONDS));
     const message = '데이터베이스에 일시적으로 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.';

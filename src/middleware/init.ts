@@ -13,8 +13,8 @@ export const init = createMiddleware<AppEnv>(async (c, next) => {
   const logger = createLogger(env.LOG_LEVEL, { requestId: c.get('requestId') });
   const dbStats: DbStats = { roundTrips: 0 };
   c.set('env', env);
-  // A per-request client: every statement has the configured deadline, and after the first outage the
-  // request's later statements fail at once (it answers 503 within about one deadline).
+  // A per-request client: every statement has the configured deadline, and after the first outage
+  // the request's later statements fail at once (it answers 503 within about one deadline).
   const db = createDb(env.DATABASE_URL, dbStats, {
     timeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
     failFast: true,

@@ -1,5 +1,6 @@
-// A suspended or deleted user's live access token stops working at once: every authenticated request reads
-// the user's current status (403 ACCOUNT_DISABLED), and reinstating the account brings the token back.
+// A suspended or deleted user's live access token stops working at once: every authenticated
+// request reads the user's current status (403 ACCOUNT_DISABLED), and reinstating the account
+// brings the token back.
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { users } from '../../src/db/schema/index.ts';

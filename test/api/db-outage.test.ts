@@ -1,6 +1,7 @@
-// The database away: refused, answering "unavailable", or not answering at all. Every such request answers
-// 503 SERVICE_UNAVAILABLE with Retry-After within about one statement deadline, and a transaction cut off
-// by its deadline leaves nothing written. (The gateway stopped and frozen under load: test/stack/outage.test.ts.)
+// The database away: refused, answering "unavailable", or not answering at all. Every such request
+// answers 503 SERVICE_UNAVAILABLE with Retry-After within about one statement deadline, and a
+// transaction cut off by its deadline leaves nothing written. (The gateway stopped and frozen under
+// load: test/stack/outage.test.ts.)
 import { DatabaseError } from '@planetscale/database';
 import { env } from 'cloudflare:workers';
 import { eq, sql } from 'drizzle-orm';
@@ -116,7 +117,8 @@ describe('the database does not answer in time', () => {
     const res = await probeApp().request(`/__probe/tx-timeout/${id}`, { method: 'POST' }, { ...bindings, DB_STATEMENT_TIMEOUT_MS: '400' });
     await expectError(res, 503, 'SERVICE_UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(1_500);
-    // The gateway finishes the sleep, then runs the ROLLBACK sent after the timeout (not its 30 s idle timer).
+    // The gateway finishes the sleep, then runs the ROLLBACK sent after the timeout (not its 30 s
+    // idle timer).
     await new Promise((r) => setTimeout(r, 3_500));
     expect(await db.select().from(users).where(eq(users.id, id))).toEqual([]);
     const probe = await db.transaction(async (tx) => {

@@ -1,6 +1,6 @@
-// Response headers: personal answers are never cacheable (`private, no-store` unless a route opts in to
-// public caching), public cached pages keep their public header, and every answer carries the security
-// headers; the /docs page still loads its script (no CSP there).
+// Response headers: personal answers are never cacheable (`private, no-store` unless a route opts
+// in to public caching), public cached pages keep their public header, and every answer carries the
+// security headers; the /docs page still loads its script (no CSP there).
 import { describe, expect, it } from 'vitest';
 import { api, tokenFor } from './auth-helpers.ts';
 import { makeCreator } from './economy-helpers.ts';

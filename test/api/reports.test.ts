@@ -1,6 +1,6 @@
-// Reports go through the gate: the reporter must be able to see what they report. A comment is seen only
-// with full access to its posting (as the comment list is), so a comment behind a paywall, on a hidden
-// posting, or deleted, is 404 to whoever cannot read it.
+// Reports go through the gate: the reporter must be able to see what they report. A comment is seen
+// only with full access to its posting (as the comment list is), so a comment behind a paywall, on
+// a hidden posting, or deleted, is 404 to whoever cannot read it.
 import { describe, expect, it } from 'vitest';
 import { api, postJson, tokenFor } from './auth-helpers.ts';
 import { db, fund, makeCreator } from './economy-helpers.ts';

@@ -1,6 +1,7 @@
-// Progressive sign-in lockout per e-mail address: 5 failures lock the address (429 SIGN_IN_LOCKED with
-// Retry-After, even for the right password), each further lock is twice as long, a success clears the
-// count, and an address without an account locks exactly the same (nothing tells whether it exists).
+// Progressive sign-in lockout per e-mail address: 5 failures lock the address (429 SIGN_IN_LOCKED
+// with Retry-After, even for the right password), each further lock is twice as long, a success
+// clears the count, and an address without an account locks exactly the same (nothing tells whether
+// it exists).
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { clearFailures, emailHash, lockedForSeconds, LOCKOUT, recordFailure } from '../../src/auth/lockout.ts';

@@ -1,5 +1,5 @@
-// The Toss stand-in writes times as Toss does: the wall clock in Asia/Seoul with +09:00, so a parsed
-// approvedAt is the real instant (it used to label UTC times +09:00, nine hours early).
+// The Toss stand-in writes times as Toss does: the wall clock in Asia/Seoul with +09:00, so a
+// parsed approvedAt is the real instant (it used to label UTC times +09:00, nine hours early).
 import { describe, expect, it } from 'vitest';
 import { kstTimestamp } from '../../dev/fake-toss/src/server.ts';
 

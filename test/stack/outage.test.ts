@@ -1,10 +1,11 @@
-// The database going away under a mixed load through the Worker (wrangler dev on the test stack): reads,
-// likes, posting purchases and KNG subscriptions from a dozen fans at once, while the PlanetScale gateway
-// is (1) stopped — its fault switch drops every connection, rolls back open transactions and refuses new
-// ones, then it listens again — and (2) frozen with SIGSTOP/SIGCONT, so requests hang instead of failing.
-// Every answer must be a success or 503 SERVICE_UNAVAILABLE with Retry-After; failures must come within the
-// statement deadline + 1 s; requests sent 2 s after the database returns must succeed; and afterwards
-// every ledger, purchase, subscription and like invariant must hold.
+// The database going away under a mixed load through the Worker (wrangler dev on the test stack):
+// reads, likes, posting purchases and KNG subscriptions from a dozen fans at once, while the
+// PlanetScale gateway is (1) stopped — its fault switch drops every connection, rolls back open
+// transactions and refuses new ones, then it listens again — and (2) frozen with SIGSTOP/SIGCONT,
+// so requests hang instead of failing. Every answer must be a success or 503 SERVICE_UNAVAILABLE
+// with Retry-After; failures must come within the statement deadline + 1 s; requests sent 2 s after
+// the database returns must succeed; and afterwards every ledger, purchase, subscription and like
+// invariant must hold.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -133,7 +134,10 @@ afterAll(async () => {
   await untilGatewayServes();
 });
 
-/** One request of a fan: a read, a like, an unlike, the wallet, a purchase or a subscription (fixed keys: retries replay). */
+/**
+ * One request of a fan: a read, a like, an unlike, the wallet, a purchase or a subscription (fixed
+ * keys: retries replay).
+ */
 async function send(fan: { id: string; token: string }, n: number): Promise<Outcome> {
   const ops: Array<[string, string, string, Record<string, string>?]> = [
     ['read', 'GET', `/postings/${postingId}`],
@@ -144,9 +148,10 @@ async function send(fan: { id: string; token: string }, n: number): Promise<Outc
     ['subscribe', 'POST', `/subscription/membership/${tierId}`, { 'idempotency-key': `outage-sub-${fan.id}` }],
   ];
   let [op, method, path, headers] = ops[n % ops.length];
-  // One money request per fan at a time, as one client retrying would send them. (Two overlapping subscribes
-  // with one Idempotency-Key can still race to 409 ALREADY_SUBSCRIBED in src/domain/subscriptions.ts: the key
-  // is looked up before the live subscription, a concurrent winner can commit in between.)
+  // One money request per fan at a time, as one client retrying would send them. (Two overlapping
+  // subscribes with one Idempotency-Key can still race to 409 ALREADY_SUBSCRIBED in
+  // src/domain/subscriptions.ts: the key is looked up before the live subscription, a concurrent
+  // winner can commit in between.)
   const money = op === 'purchase' || op === 'subscribe';
   const holds = money && !moneyBusy.has(fan.id);
   if (money && !holds) [op, method, path, headers] = ops[0];
@@ -174,9 +179,9 @@ async function send(fan: { id: string; token: string }, n: number): Promise<Outc
 const moneyBusy = new Set<string>();
 
 /**
- * An open-loop load, as from many clients: a request every INTERVAL_MS whether or not earlier ones have
- * answered (round robin over the fans and the operations), while `fault` runs; it returns when the database
- * went away and when it came back.
+ * An open-loop load, as from many clients: a request every INTERVAL_MS whether or not earlier ones
+ * have answered (round robin over the fans and the operations), while `fault` runs; it returns when
+ * the database went away and when it came back.
  */
 const INTERVAL_MS = 40;
 async function underLoad(fault: () => Promise<Fault>, tailMs: number): Promise<{ outcomes: Outcome[]; times: Fault }> {
@@ -224,9 +229,9 @@ function checkOutcomes(outcomes: Outcome[], fault: Fault, label: string): void {
     expect(f.code).toBe('SERVICE_UNAVAILABLE');
     expect(Number(f.retryAfter)).toBeGreaterThan(0);
   }
-  // How long each failed request waited on the outage: from when it was sent, or when the database went
-  // away if it was already on its way (its time before that is ordinary service time, long only when this
-  // machine is overloaded). Raw durations are printed too.
+  // How long each failed request waited on the outage: from when it was sent, or when the database
+  // went away if it was already on its way (its time before that is ordinary service time, long
+  // only when this machine is overloaded). Raw durations are printed too.
   const waited = failed.map((f) => f.started + f.ms - Math.max(f.started, fault.from));
   const raw = failed.map((f) => f.ms);
   console.log(`[outage] ${label}: ${failed.length} failed; waited on the outage p50 ${quantile(waited, 0.5)} p99 ${quantile(waited, 0.99)} ms; raw p50 ${quantile(raw, 0.5)} p99 ${quantile(raw, 0.99)} ms (deadline ${DEADLINE_MS} ms)`);
@@ -249,7 +254,8 @@ async function checkInvariants(): Promise<void> {
   for (const s of subs) subscribed.set(s.fan, (subscribed.get(s.fan) ?? 0) + 1);
   for (const fan of fans) {
     expect(subscribed.get(fan.id) ?? 0, 'one subscription per fan at most').toBeLessThanOrEqual(1);
-    // Every KNG that left a fan's wallet is a purchase or a subscription that exists, and vice versa.
+    // Every KNG that left a fan's wallet is a purchase or a subscription that exists, and vice
+    // versa.
     const expected = FUNDS - (bought.has(fan.id) ? PRICE : 0) - (subscribed.has(fan.id) ? TIER_PRICE : 0);
     expect((await kngWallet(db, fan.id))?.balance, `fan ${fan.id}`).toBe(expected);
   }
@@ -295,7 +301,8 @@ describe('the database goes away under load', () => {
       return { from, back: Date.now() };
     }, 4_000);
     checkOutcomes(outcomes, times, 'frozen');
-    // What the freeze held: statements the gateway ran after it woke, ROLLBACKs sent by cut-off requests.
+    // What the freeze held: statements the gateway ran after it woke, ROLLBACKs sent by cut-off
+    // requests.
     await sleep(1_000);
     await checkInvariants();
   });

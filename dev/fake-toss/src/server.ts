@@ -48,7 +48,10 @@ export interface FakeTossOptions {
   timeoutHoldMs?: number;
 }
 
-/** A time as Toss writes it: the wall clock in Asia/Seoul (UTC+9, no daylight saving) with that offset. */
+/**
+ * A time as Toss writes it: the wall clock in Asia/Seoul (UTC+9, no daylight saving) with that
+ * offset.
+ */
 export function kstTimestamp(at: Date = new Date()): string {
   return `${new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 19)}+09:00`;
 }

@@ -43,9 +43,9 @@ const SQL_MODE =
 const NO_OP = /^\s*(?:set\s+@@boost_cached_queries\b|use\s+\S*@)/i;
 
 const EXECUTE = '/psdb.v1alpha1.Database/Execute';
-// Fault switch for outage tests (authenticated like queries): `POST {"ms": 4000}` makes the gateway behave as
-// if its process died and was restarted after that time — open transactions rolled back, every connection
-// dropped, new connections refused — and then it listens again by itself.
+// Fault switch for outage tests (authenticated like queries): `POST {"ms": 4000}` makes the gateway
+// behave as if its process died and was restarted after that time — open transactions rolled back,
+// every connection dropped, new connections refused — and then it listens again by itself.
 const FAULT_OUTAGE = '/_fault/outage';
 const CREATE_SESSION = '/psdb.v1alpha1.Database/CreateSession';
 const KNOWN_UNIMPLEMENTED = new Set([

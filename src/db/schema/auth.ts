@@ -2,9 +2,9 @@ import { char, int, mysqlTable } from 'drizzle-orm/mysql-core';
 import { at } from './columns.ts';
 
 /**
- * Progressive sign-in lockout per e-mail address (src/auth/lockout.ts), whether or not an account exists
- * for it. Keyed by the SHA-256 of the normalised address, so no address is stored; a successful sign-in
- * deletes the row.
+ * Progressive sign-in lockout per e-mail address (src/auth/lockout.ts), whether or not an account
+ * exists for it. Keyed by the SHA-256 of the normalised address, so no address is stored; a
+ * successful sign-in deletes the row.
  */
 export const signInLockouts = mysqlTable('sign_in_lockouts', {
   emailHash: char('email_hash', { length: 64 }).primaryKey(),
