@@ -8,6 +8,7 @@ import { handleError, handleNotFound } from './lib/error-handler.ts';
 import { ApiError } from './lib/errors.ts';
 import { bodyGuard } from './middleware/body.ts';
 import { corsMiddleware } from './middleware/cors.ts';
+import { defaultCacheControl, securityHeaders } from './middleware/headers.ts';
 import { init } from './middleware/init.ts';
 import { auth } from './routes/auth/index.ts';
 import { commentRoutes } from './routes/comments/index.ts';
@@ -37,6 +38,8 @@ export function createApp() {
   });
 
   app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 128, generator: () => uuidv7() }));
+  app.use('*', securityHeaders);
+  app.use('*', defaultCacheControl);
   app.use('*', init);
   app.use('*', corsMiddleware);
   app.use('*', bodyGuard);

@@ -21,6 +21,11 @@ export interface Viewer {
   username: string;
   accessToken: string;
   expiresAt: Date;
+  /**
+   * The user's row as this request found it (null: no local mirror yet); read on every
+   * authenticated request.
+   */
+  account?: { status: string; role: string; isCreator: boolean } | null;
 }
 
 export type AppEnv = {

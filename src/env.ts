@@ -103,6 +103,12 @@ export const envSchema = z.object({
   /** Key for hashing anonymous viewers' addresses in view counts (set a random secret in production). */
   VIEWER_HASH_SECRET: z.string().min(8).default('crefans-local-view-key'),
 
+  /**
+   * Deadline of one database statement, in ms: past it the request answers 503 (docs: "Failure
+   * behaviour").
+   */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+
   WALLET_QUEUE: queueBinding,
   MEDIA_QUEUE: queueBinding,
   RL_AUTH_IP: rateLimitBinding,

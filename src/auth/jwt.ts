@@ -1,9 +1,15 @@
 // Access-token verification in the Worker: no Cognito call on an ordinary request.
 // RS256 only, exact issuer, token_use === 'access', client_id in the allow-list, exp/nbf with a small
-// tolerance. Keys come from the pool's JWKS, cached per isolate.
+// tolerance, and iat not in the future beyond that tolerance (nor older than Cognito's longest access-token
+// validity, a day). Keys come from the pool's JWKS, cached per isolate.
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from 'jose';
 
 const CLOCK_TOLERANCE_S = 5;
+/**
+ * Cognito access tokens live at most a day; `maxTokenAge` also makes jose refuse an `iat` in the
+ * future.
+ */
+const MAX_TOKEN_AGE_S = 24 * 60 * 60;
 
 // Isolate-wide: one JWKS cache per URL, shared by every request of this isolate. Keys are kept for a day;
 // an unknown `kid` triggers a refetch at most every 30 s, so a rotation is picked up quickly and an
@@ -62,9 +68,15 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
       issuer: options.issuer,
       algorithms: ['RS256'],
       clockTolerance: CLOCK_TOLERANCE_S,
+      maxTokenAge: MAX_TOKEN_AGE_S,
       requiredClaims: ['sub', 'exp', 'iat'],
     }));
   } catch (err) {
+    // The key set could not be had (timeout, non-200, not JSON): that says nothing about the token
+    // — the caller answers 503, not 401 (a 401 would send the client into a refresh loop).
+    if (err instanceof errors.JOSEError && (err.code === 'ERR_JWKS_TIMEOUT' || err.code === 'ERR_JOSE_GENERIC')) {
+      throw new Error(`JWKS unavailable: ${err.message}`, { cause: err });
+    }
     if (err instanceof errors.JOSEError) throw new InvalidTokenError(err.code);
     throw err;
   }

@@ -1,27 +1,43 @@
 // Who is asking: required, optional, creator-only and admin-only. The token is verified locally (jose);
-// only creator/admin checks read the database.
-import { eq } from 'drizzle-orm';
+// then one primary-key read of the user's row (status, role, creator) on every request that carries a
+// token, so a suspended or deleted account is refused at once (403 ACCOUNT_DISABLED) even on a live
+// access token, and the creator/admin checks cost no further query.
+import { and, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Viewer } from '../context.ts';
-import { users } from '../db/schema/index.ts';
-import { isActiveCreator } from '../domain/identity.ts';
+import type { Database } from '../db/client.ts';
+import { creators, users } from '../db/schema/index.ts';
 import { cognitoSettings } from '../env.ts';
 import { ApiError } from '../lib/errors.ts';
 import { readAccessToken } from './cookies.ts';
 import { InvalidTokenError, verifyAccessToken } from './jwt.ts';
 
+const DISABLED = new Set(['suspended', 'deleted']);
+
+/** The user's current status, role and creator flag in one read (null: no local mirror). */
+async function loadAccount(db: Database, userId: string): Promise<NonNullable<Viewer['account']> | null> {
+  const [row] = await db
+    .select({ status: users.status, role: users.role, creatorId: creators.id })
+    .from(users)
+    .leftJoin(creators, and(eq(creators.userId, users.id), eq(creators.isActive, true)))
+    .where(eq(users.id, userId))
+    .limit(1);
+  return row ? { status: row.status, role: row.role, isCreator: row.creatorId !== null } : null;
+}
+
 async function resolveViewer(c: Context<AppEnv>): Promise<Viewer | null> {
   const token = readAccessToken(c);
   if (!token) return null;
   const settings = cognitoSettings(c.get('env'));
+  let viewer: Viewer;
   try {
     const claims = await verifyAccessToken(token, {
       issuer: settings.issuer,
       jwksUrl: settings.jwksUrl,
       allowedClientIds: settings.allowedClientIds,
     });
-    return { id: claims.sub, username: claims.username ?? claims.sub, accessToken: token, expiresAt: new Date((claims.exp ?? 0) * 1000) };
+    viewer = { id: claims.sub, username: claims.username ?? claims.sub, accessToken: token, expiresAt: new Date((claims.exp ?? 0) * 1000) };
   } catch (err) {
     if (err instanceof InvalidTokenError) {
       c.get('services').logger.info('auth: token rejected', { reason: err.message });
@@ -30,6 +46,12 @@ async function resolveViewer(c: Context<AppEnv>): Promise<Viewer | null> {
     c.get('services').logger.error('auth: token verification unavailable', { error: err });
     throw new ApiError('SERVICE_UNAVAILABLE', '인증 서버에 연결할 수 없습니다.');
   }
+  viewer.account = await loadAccount(c.get('services').db, viewer.id);
+  if (viewer.account && DISABLED.has(viewer.account.status)) {
+    c.get('services').logger.info('auth: account disabled', { userId: viewer.id, status: viewer.account.status });
+    throw new ApiError('ACCOUNT_DISABLED', '이용이 제한된 계정입니다.');
+  }
+  return viewer;
 }
 
 /** The signed-in viewer's id, for handlers behind authRequired (401 if there is none). */
@@ -55,14 +77,13 @@ export const authRequired = createMiddleware<AppEnv>(async (c, next) => {
 export const creatorOnly = createMiddleware<AppEnv>(async (c, next) => {
   const viewer = c.get('viewer');
   if (!viewer) throw new ApiError('UNAUTHENTICATED', '로그인이 필요합니다.');
-  if (!(await isActiveCreator(c.get('services').db, viewer.id))) throw new ApiError('FORBIDDEN', '크리에이터만 이용할 수 있습니다.');
+  if (!viewer.account?.isCreator) throw new ApiError('FORBIDDEN', '크리에이터만 이용할 수 있습니다.');
   await next();
 });
 
 export const adminOnly = createMiddleware<AppEnv>(async (c, next) => {
   const viewer = c.get('viewer');
   if (!viewer) throw new ApiError('UNAUTHENTICATED', '로그인이 필요합니다.');
-  const [row] = await c.get('services').db.select({ role: users.role }).from(users).where(eq(users.id, viewer.id)).limit(1);
-  if (row?.role !== 'admin') throw new ApiError('FORBIDDEN', '관리자만 이용할 수 있습니다.');
+  if (viewer.account?.role !== 'admin') throw new ApiError('FORBIDDEN', '관리자만 이용할 수 있습니다.');
   await next();
 });

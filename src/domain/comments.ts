@@ -8,7 +8,6 @@ import { commentLikes, comments, postings, users, type Comment } from '../db/sch
 import { encodeCursor, type Keyset } from '../lib/cursor.ts';
 import { ApiError } from '../lib/errors.ts';
 import { gateFor } from './engagement.ts';
-import { isDuplicateKey } from './identity.ts';
 
 async function fullAccess(db: Database, viewerId: string | null, postingId: string, now: Date) {
   const { posting, decision } = await gateFor(db, viewerId, postingId, now);
@@ -72,14 +71,13 @@ export async function likeComment(db: Database, userId: string, id: string, on: 
   await fullAccess(db, userId, row.postingId, now);
   if (row.deletedAt) throw new ApiError('NOT_FOUND', '댓글을 찾을 수 없습니다.');
   await db.transaction(async (tx) => {
+    // The liker's own row first (as for posting likes): one user's interleaved like and unlike
+    // requests queue instead of deadlocking on the like row; the comment's counter row is locked
+    // last.
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
     if (on) {
-      try {
-        await tx.insert(commentLikes).values({ commentId: id, userId });
-      } catch (err) {
-        if (isDuplicateKey(err)) return;
-        throw err;
-      }
-      await tx.update(comments).set({ likeCount: sql`${comments.likeCount} + 1` }).where(eq(comments.id, id));
+      const added = await tx.insert(commentLikes).ignore().values({ commentId: id, userId });
+      if (added.rowsAffected === 1) await tx.update(comments).set({ likeCount: sql`${comments.likeCount} + 1` }).where(eq(comments.id, id));
     } else {
       const removed = await tx.delete(commentLikes).where(and(eq(commentLikes.commentId, id), eq(commentLikes.userId, userId)));
       if (removed.rowsAffected === 1) await tx.update(comments).set({ likeCount: sql`${comments.likeCount} - 1` }).where(and(eq(comments.id, id), sql`${comments.likeCount} > 0`));

@@ -7,6 +7,7 @@ import {
   postingPurchases,
   postings,
   transfers,
+  users,
   type Posting,
 } from '../db/schema/index.ts';
 import { ApiError } from '../lib/errors.ts';
@@ -88,20 +89,21 @@ export async function unlockPosting(db: Database, input: { buyerId: string; post
   return { purchase: after, charged, replayed };
 }
 
-/** Like: idempotent, counted exactly (the counter moves only when the like row really changes). */
+/**
+ * Like: idempotent, counted exactly (the counter moves only when the like row really changes). A
+ * like or unlike first locks the liker's own user row, so one user's interleaved like/unlike
+ * requests queue behind each other instead of deadlocking on the like row's gap and duplicate-key
+ * locks; different users never wait for each other there, and the posting's counter row is locked
+ * last, for one round trip.
+ */
 export async function like(db: Database, userId: string, postingId: string, now: Date): Promise<{ liked: true; likeCount: number }> {
   await gateFor(db, userId, postingId, now);
   await db.transaction(async (tx) => {
-    try {
-      await tx.insert(postingLikes).values({ postingId, userId });
-    } catch (err) {
-      if (isDuplicateKey(err)) return;
-      throw err;
+    await lockLiker(tx, userId);
+    const added = await tx.insert(postingLikes).ignore().values({ postingId, userId });
+    if (added.rowsAffected === 1) {
+      await tx.update(postings).set({ likeCount: sql`${postings.likeCount} + 1` }).where(eq(postings.id, postingId));
     }
-    await tx.update(postings).set({ likeCount: sql`${postings.likeCount} + 1` }).where(eq(postings.id, postingId));
-  }).catch((err: unknown) => {
-    // The duplicate makes MySQL abort the statement, not the transaction; a racing twin may also surface here.
-    if (!isDuplicateKey(err)) throw err;
   });
   return { liked: true, likeCount: await likeCount(db, postingId) };
 }
@@ -109,12 +111,20 @@ export async function like(db: Database, userId: string, postingId: string, now:
 export async function unlike(db: Database, userId: string, postingId: string, now: Date): Promise<{ liked: false; likeCount: number }> {
   await gateFor(db, userId, postingId, now);
   await db.transaction(async (tx) => {
+    await lockLiker(tx, userId);
     const removed = await tx.delete(postingLikes).where(and(eq(postingLikes.postingId, postingId), eq(postingLikes.userId, userId)));
     if (removed.rowsAffected === 1) {
       await tx.update(postings).set({ likeCount: sql`${postings.likeCount} - 1` }).where(and(eq(postings.id, postingId), sql`${postings.likeCount} > 0`));
     }
   });
   return { liked: false, likeCount: await likeCount(db, postingId) };
+}
+
+type LikeTx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** The liker's own row, locked first by every like and unlike (see `like`). */
+async function lockLiker(tx: LikeTx, userId: string): Promise<void> {
+  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
 }
 
 async function likeCount(db: Database, postingId: string): Promise<number> {

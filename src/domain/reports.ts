@@ -1,4 +1,5 @@
-// Reports of a posting, a comment or a user. The reporter must be able to see what they report; one open
+// Reports of a posting, a comment or a user. The reporter must be able to see what they report
+// (through the gate; otherwise 404, as for anything the viewer must not know exists); one open
 // report per reporter and target (a database key).
 import { and, eq } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
@@ -15,9 +16,15 @@ export async function fileReport(
 ) {
   if (input.targetType === 'posting') await gateFor(db, input.reporterId, input.targetId, input.now);
   if (input.targetType === 'comment') {
-    const [c] = await db.select({ postingId: comments.postingId }).from(comments).where(eq(comments.id, input.targetId));
-    if (!c) throw new ApiError('NOT_FOUND', '신고 대상을 찾을 수 없습니다.');
-    await gateFor(db, input.reporterId, c.postingId, input.now);
+    // A comment is seen only with full access to its posting (as the comment list is), and not once
+    // deleted: anything else is indistinguishable from a comment that does not exist.
+    const [c] = await db.select({ postingId: comments.postingId, deletedAt: comments.deletedAt }).from(comments).where(eq(comments.id, input.targetId));
+    if (!c || c.deletedAt) throw new ApiError('NOT_FOUND', '신고 대상을 찾을 수 없습니다.');
+    const { decision } = await gateFor(db, input.reporterId, c.postingId, input.now).catch((err: unknown) => {
+      if (err instanceof ApiError && err.code === 'NOT_FOUND') throw new ApiError('NOT_FOUND', '신고 대상을 찾을 수 없습니다.');
+      throw err;
+    });
+    if (decision.access !== 'full') throw new ApiError('NOT_FOUND', '신고 대상을 찾을 수 없습니다.');
   }
   if (input.targetType === 'user') {
     if (input.targetId === input.reporterId) throw new ApiError('VALIDATION_FAILED', '자기 자신은 신고할 수 없습니다.');

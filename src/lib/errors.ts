@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   INSUFFICIENT_BALANCE: 402,
   FORBIDDEN: 403,
   USER_NOT_CONFIRMED: 403,
+  ACCOUNT_DISABLED: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
@@ -54,6 +55,7 @@ export const ERROR_STATUS = {
   PAYMENT_PROVIDER_UNAVAILABLE: 503,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  SIGN_IN_LOCKED: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
 } as const;
@@ -100,6 +102,7 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   INSUFFICIENT_BALANCE: '콩(KNG) 잔액이 부족합니다.',
   FORBIDDEN: '권한이 없습니다.',
   USER_NOT_CONFIRMED: '이메일 인증이 완료되지 않았습니다.',
+  ACCOUNT_DISABLED: '이용이 제한된 계정입니다.',
   NOT_FOUND: '요청한 리소스를 찾을 수 없습니다.',
   METHOD_NOT_ALLOWED: '허용되지 않은 메서드입니다.',
   CONFLICT: '이미 존재하거나 충돌하는 요청입니다.',
@@ -139,6 +142,7 @@ export const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   PAYMENT_PROVIDER_UNAVAILABLE: '결제사 응답이 없습니다. 잠시 후 다시 시도해 주세요.',
   UNSUPPORTED_MEDIA_TYPE: '지원하지 않는 Content-Type입니다. application/json으로 보내 주세요.',
   RATE_LIMITED: '요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.',
+  SIGN_IN_LOCKED: '로그인 시도가 너무 많아 잠시 잠겼습니다. 잠시 후 다시 시도해 주세요.',
   INTERNAL_ERROR: '서버 내부 오류가 발생했습니다.',
   SERVICE_UNAVAILABLE: '일시적으로 서비스를 이용할 수 없습니다.',
 };

@@ -13,7 +13,20 @@ export const init = createMiddleware<AppEnv>(async (c, next) => {
   const logger = createLogger(env.LOG_LEVEL, { requestId: c.get('requestId') });
   const dbStats: DbStats = { roundTrips: 0 };
   c.set('env', env);
-  c.set('services', { db: createDb(env.DATABASE_URL, dbStats), dbStats, logger, clock: systemClock });
+  // A per-request client: every statement has the configured deadline, and after the first outage
+  // the request's later statements fail at once (it answers 503 within about one deadline).
+  const db = createDb(env.DATABASE_URL, dbStats, {
+    timeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    failFast: true,
+    background: (work) => {
+      try {
+        c.executionCtx.waitUntil(work);
+      } catch {
+        // No execution context (app.request in tests): the promise runs on its own.
+      }
+    },
+  });
+  c.set('services', { db, dbStats, logger, clock: systemClock });
   await next();
   // Outside production, every response says how many database round trips it cost (tests count them).
   if (env.APP_ENV !== 'production') c.header('X-Db-Round-Trips', String(dbStats.roundTrips));

@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers';
 import { SignJWT, decodeJwt, generateKeyPair, importJWK, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cognitoCall } from '../../dev/stack/cognito.ts';
-import { verifyAccessToken } from '../../src/auth/jwt.ts';
+import { InvalidTokenError, verifyAccessToken } from '../../src/auth/jwt.ts';
 import { api, createUser, postJson, stack, type TestUser } from './auth-helpers.ts';
 import { expectError } from './helpers.ts';
 
@@ -46,6 +46,11 @@ describe('a token signed with the pool key and the right claims', () => {
     expect((await api('/auth/me', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
     expect((await api('/auth/me', { cookies: { access_token: access } })).status).toBe(200);
   });
+
+  it('is accepted with iat a few seconds ahead (clock skew within the leeway)', async () => {
+    const token = await signWithCognitoKey({ ...validClaims(), iat: Math.floor(Date.now() / 1000) + 2 });
+    expect((await api('/auth/me', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
 });
 
 describe('forged-token matrix → 401 UNAUTHENTICATED', () => {
@@ -79,6 +84,8 @@ describe('forged-token matrix → 401 UNAUTHENTICATED', () => {
     ['a token from another app client', async () => signWithCognitoKey({ ...validClaims(), client_id: 'some-other-client' })],
     ['expired (beyond the tolerance)', async () => signWithCognitoKey({ ...validClaims(), iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 60 })],
     ['not yet valid (nbf in the future)', async () => signWithCognitoKey({ ...validClaims(), nbf: Math.floor(Date.now() / 1000) + 600 })],
+    ['issued in the future (iat beyond the clock-skew leeway)', async () => signWithCognitoKey({ ...validClaims(), iat: Math.floor(Date.now() / 1000) + 600, exp: Math.floor(Date.now() / 1000) + 1800 })],
+    ['issued a minute ahead (iat past the 5 s leeway)', async () => signWithCognitoKey({ ...validClaims(), iat: Math.floor(Date.now() / 1000) + 60 })],
     [
       'payload tampered (sub swapped, signature kept)',
       async () => {
@@ -144,4 +151,25 @@ describe('JWKS caching', () => {
     const stranger = await new SignJWT(validClaims()).setProtectedHeader({ alg: 'RS256', kid: 'rotated-key' }).sign(privateKey);
     await expect(verifyAccessToken(stranger, options)).rejects.toThrow();
   });
+
+  it.each([
+    ['times out', async () => new Promise<Response>(() => undefined)],
+    ['answers 503', async () => new Response('down', { status: 503 })],
+    ['answers garbage', async () => new Response('<html>', { status: 200 })],
+    ['refuses the connection', async () => Promise.reject(new TypeError('network down'))],
+  ])('with no cached keys, a JWKS endpoint that %s is "unavailable", never "invalid token"', async (_case, answer) => {
+    const options = {
+      issuer: env.COGNITO_ISSUER,
+      jwksUrl: `${env.COGNITO_ISSUER}/.well-known/jwks.json?outage-test=${crypto.randomUUID()}`,
+      allowedClientIds: [env.COGNITO_CLIENT_ID],
+      fetch: (_url: string, init: RequestInit) =>
+        new Promise<Response>((resolve, reject) => {
+          init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+          answer().then(resolve, reject);
+        }),
+    };
+    const err = await verifyAccessToken(access, options).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(InvalidTokenError);
+  }, 15_000);
 });

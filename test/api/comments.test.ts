@@ -2,7 +2,7 @@
 // edit or delete, and the posting's comment setting.
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { comments, postings } from '../../src/db/schema/index.ts';
+import { commentLikes, comments, postings } from '../../src/db/schema/index.ts';
 import { api, postJson, putJson, tokenFor } from './auth-helpers.ts';
 import { db, makeCreator } from './economy-helpers.ts';
 import { expectError, readJson, type Envelope } from './helpers.ts';
@@ -87,6 +87,23 @@ describe('comments', () => {
       if (!cursor) break;
     }
     expect(seen).toEqual([...made].reverse());
+  });
+
+  it('one user alternating 100 comment likes and unlikes in parallel: only 200, and the counter matches the rows', async () => {
+    const p = await posting();
+    const id = await comment(fan, p, 'contested');
+    const cookies = await as(other);
+    const results = await Promise.all(
+      Array.from({ length: 100 }, async (_, i) => {
+        const res = await api(`/comments/${id}/like`, { method: i % 2 === 0 ? 'POST' : 'DELETE', ...cookies });
+        return `${res.status}${res.status >= 400 ? ` ${await res.text()}` : ''}`;
+      }),
+    );
+    const wrong = results.filter((r) => !/^20[01]$/.test(r));
+    expect(wrong, wrong.slice(0, 3).join('\n')).toEqual([]);
+    const rows = await db.select().from(commentLikes).where(eq(commentLikes.commentId, id));
+    expect((await db.select({ n: comments.likeCount }).from(comments).where(eq(comments.id, id)))[0].n).toBe(rows.length);
+    expect(rows.length).toBeLessThanOrEqual(1);
   });
 
   it('comment likes are idempotent and exact under concurrency', async () => {

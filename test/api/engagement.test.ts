@@ -1,7 +1,7 @@
 // Unlocking postings and likes: through the gate, idempotent, exact under concurrency.
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { postingPurchases, postings } from '../../src/db/schema/index.ts';
+import { postingLikes, postingPurchases, postings } from '../../src/db/schema/index.ts';
 import { checkLedgerInvariants } from '../../src/domain/ledger.ts';
 import { api, postJson, tokenFor } from './auth-helpers.ts';
 import { balanceOf, db, fund, makeCreator } from './economy-helpers.ts';
@@ -94,6 +94,24 @@ describe('likes', () => {
     await Promise.all([api(`/postings/${id}/like`, { method: 'DELETE', cookies }), api(`/postings/${id}/like`, { method: 'DELETE', cookies })]);
     [row] = await db.select({ n: postings.likeCount }).from(postings).where(eq(postings.id, id));
     expect(row.n).toBe(0);
+  });
+
+  it('one user alternating 100 likes and unlikes in parallel: only 201/200, and the counter matches the rows', async () => {
+    const id = await posting({});
+    const fan = await makeCreator();
+    const cookies = await cookiesOf(fan);
+    const results = await Promise.all(
+      Array.from({ length: 100 }, async (_, i) => {
+        const res = await api(`/postings/${id}/like`, { method: i % 2 === 0 ? 'POST' : 'DELETE', cookies });
+        return `${res.status}${res.status >= 400 ? ` ${await res.text()}` : ''}`;
+      }),
+    );
+    const wrong = results.filter((r) => r !== '201' && r !== '200');
+    expect(wrong, wrong.slice(0, 3).join('\n')).toEqual([]);
+    const [row] = await db.select({ n: postings.likeCount }).from(postings).where(eq(postings.id, id));
+    const rows = await db.select().from(postingLikes).where(eq(postingLikes.postingId, id));
+    expect(row.n).toBe(rows.length);
+    expect(rows.length).toBeLessThanOrEqual(1);
   });
 
   it('liking what you cannot see is 404', async () => {

@@ -48,7 +48,14 @@ export interface FakeTossOptions {
   timeoutHoldMs?: number;
 }
 
-const now = () => new Date().toISOString().replace('Z', '+09:00');
+/**
+ * A time as Toss writes it: the wall clock in Asia/Seoul (UTC+9, no daylight saving) with that
+ * offset.
+ */
+export function kstTimestamp(at: Date = new Date()): string {
+  return `${new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 19)}+09:00`;
+}
+const now = () => kstTimestamp();
 const key = (prefix: string) => `${prefix}${randomBytes(12).toString('base64url')}`;
 
 export function startFakeToss(opts: FakeTossOptions) {
@@ -97,7 +104,7 @@ export function startFakeToss(opts: FakeTossOptions) {
       cancels: null,
       secret: method === '가상계좌' ? key('ps_') : null,
       card: method === '카드' ? { issuerCode: '61', number: '43301234****123*', approveNo: String(Math.floor(Math.random() * 1e8)).padStart(8, '0'), cardType: '신용' } : null,
-      virtualAccount: method === '가상계좌' ? { accountNumber: '0000000000000', bank: '우리', dueDate: new Date(Date.now() + 86_400_000).toISOString() } : null,
+      virtualAccount: method === '가상계좌' ? { accountNumber: '0000000000000', bank: '우리', dueDate: kstTimestamp(new Date(Date.now() + 86_400_000)) } : null,
       isPartialCancelable: true,
       receipt: { url: `https://dashboard.tosspayments.com/receipt/redirection?transactionId=${paymentKey}` },
       failure: null,

@@ -43,6 +43,10 @@ const SQL_MODE =
 const NO_OP = /^\s*(?:set\s+@@boost_cached_queries\b|use\s+\S*@)/i;
 
 const EXECUTE = '/psdb.v1alpha1.Database/Execute';
+// Fault switch for outage tests (authenticated like queries): `POST {"ms": 4000}` makes the gateway
+// behave as if its process died and was restarted after that time — open transactions rolled back,
+// every connection dropped, new connections refused — and then it listens again by itself.
+const FAULT_OUTAGE = '/_fault/outage';
 const CREATE_SESSION = '/psdb.v1alpha1.Database/CreateSession';
 const KNOWN_UNIMPLEMENTED = new Set([
   '/psdb.v1alpha1.Database/StreamExecute',
@@ -182,8 +186,27 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
   });
   server.keepAliveTimeout = 65_000;
 
+  function outage(ms: number): void {
+    const { port } = server.address() as AddressInfo;
+    sessions.closeAll();
+    server.close();
+    server.closeAllConnections();
+    console.log(`[psdb-gateway] fault switch: down for ${ms} ms`);
+    setTimeout(() => {
+      server.listen(port, config.host, () => console.log('[psdb-gateway] fault switch: listening again'));
+    }, ms);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
+    if (path === FAULT_OUTAGE && req.method === 'POST' && authorized(req)) {
+      const ms = Number((await readJson(req, 1024).catch(() => ({}) as Record<string, unknown>)).ms);
+      if (!Number.isInteger(ms) || ms < 1 || ms > 120_000) {
+        return send(res, 400, { error: { code: 'invalid_argument', message: 'ms must be 1..120000' } });
+      }
+      res.once('finish', () => outage(ms));
+      return send(res, 202, { down: true, ms });
+    }
     if (path !== EXECUTE && path !== CREATE_SESSION) {
       req.resume();
       const status = KNOWN_UNIMPLEMENTED.has(path) ? 501 : 404;

@@ -6,3 +6,4 @@ export * from './media.ts';
 export * from './social.ts';
 export * from './payments.ts';
 export * from './idempotency.ts';
+export * from './auth.ts';

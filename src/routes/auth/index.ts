@@ -7,6 +7,7 @@ import { decodeJwt } from 'jose';
 import { cognitoFor } from '../../auth/client.ts';
 import { fromCognito } from '../../auth/cognito-errors.ts';
 import { COOKIE, clearAuthCookies, readAccessToken, setAuthCookies } from '../../auth/cookies.ts';
+import { assertSignInAllowed, signInAttempt } from '../../auth/lockout.ts';
 import { authRequired } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import {
@@ -159,13 +160,14 @@ auth.openapi(
   }),
   async (c) => {
     const { email, password } = c.req.valid('json');
+    await assertSignInAllowed(c, email);
     await limitAuth(c, 'signin', email);
-    const tokens = await cognitoCall(cognitoFor(c).signIn(email, password), 'signin');
+    const tokens = await signInAttempt(c, email, () => cognitoCall(cognitoFor(c).signIn(email, password), 'signin'));
     const sub = String(decodeJwt(tokens.accessToken).sub);
     const { db } = c.get('services');
     const user = await getUser(db, sub);
     if (user && (user.status === 'suspended' || user.status === 'deleted')) {
-      throw new ApiError('FORBIDDEN', '이용이 제한된 계정입니다.');
+      throw new ApiError('ACCOUNT_DISABLED', '이용이 제한된 계정입니다.');
     }
     if (user?.status === 'pending') await afterConfirmation(c, email);
     setAuthCookies(c, c.get('env'), tokens, sub);

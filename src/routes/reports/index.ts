@@ -5,7 +5,7 @@ import type { AppEnv } from '../../context.ts';
 import { REPORT_REASONS, REPORT_TARGETS } from '../../db/schema/index.ts';
 import { fileReport } from '../../domain/reports.ts';
 import { ok } from '../../lib/envelope.ts';
-import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
+import { envelope, errorResponses, jsonBody, jsonContent } from '../../lib/openapi.ts';
 
 export const reportRoutes = new OpenAPIHono<AppEnv>();
 
@@ -18,16 +18,9 @@ reportRoutes.openapi(
     tags: ['reports'],
     summary: 'Report a posting, a comment or a user (one open report per target)',
     middleware: [authRequired],
-    request: {
-      body: {
-        content: {
-          'application/json': {
-            schema: z.object({ target_type: lower(REPORT_TARGETS), target_id: z.string().min(1).max(36), reason: lower(REPORT_REASONS), description: z.string().max(1000).nullish() }),
-          },
-        },
-        required: true,
-      },
-    },
+    request: jsonBody(
+      z.object({ target_type: lower(REPORT_TARGETS), target_id: z.string().min(1).max(36), reason: lower(REPORT_REASONS), description: z.string().max(1000).nullish() }),
+    ),
     responses: { 201: jsonContent(envelope(z.object({ id: z.string(), status: z.string() })), 'Filed'), ...errorResponses(400, 401, 404, 409) },
   }),
   async (c) => {
