@@ -5,3 +5,5 @@ export * from './postings.ts';
 export * from './media.ts';
 export * from './social.ts';
 export * from './payments.ts';
+export * from './board.ts';
+export * from './account-deletions.ts';
