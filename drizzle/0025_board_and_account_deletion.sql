@@ -37,14 +37,14 @@ CREATE INDEX `board_views_viewer_idx` ON `board_views` (`viewer_key`);
 CREATE TABLE `account_deletions` (
 	`id` char(36) NOT NULL,
 	`user_id` char(36) NOT NULL,
-	`status` enum('pending','canceled','completed') NOT NULL DEFAULT 'pending',
+	`status` enum('pending','processing','canceled','completed') NOT NULL DEFAULT 'pending',
 	`requested_at` datetime(3) NOT NULL,
 	`scheduled_at` datetime(3) NOT NULL,
 	`canceled_at` datetime(3),
 	`completed_at` datetime(3),
 	`stopped_subscriptions` json,
 	`forfeited_amount` bigint unsigned NOT NULL DEFAULT 0,
-	`live_flag` tinyint unsigned GENERATED ALWAYS AS ((case when status = 'pending' then 1 end)) STORED,
+	`live_flag` tinyint unsigned GENERATED ALWAYS AS ((case when status in ('pending','processing') then 1 end)) STORED,
 	`created_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
 	`updated_at` datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
 	CONSTRAINT `account_deletions_id` PRIMARY KEY(`id`)
