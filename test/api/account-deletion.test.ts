@@ -28,6 +28,8 @@ import { checkLedgerInvariants } from '../../src/domain/ledger.ts';
 import { subscribe } from '../../src/domain/subscriptions.ts';
 import { parseEnv } from '../../src/env.ts';
 import { runAccountDeletions } from '../../src/jobs/account-deletions.ts';
+import { claimDeletion } from '../../src/domain/account-deletion.ts';
+import { scrubPaymentSnapshot } from '../../src/domain/anonymisation.ts';
 import { headObject, objectUrl, storageClient } from '../../src/lib/storage.ts';
 import { api, createUser, postJson, stack, type TestUser } from './auth-helpers.ts';
 import { balanceOf, db, fund, makeCreator, makeTier } from './economy-helpers.ts';
@@ -131,6 +133,40 @@ describe('requesting deletion', () => {
     // A second sign-in is an ordinary one.
     const again = await readJson<Envelope<{ accountDeletionCanceled?: boolean }>>(await postJson('/auth/signin', { email: fan.email, password: fan.password }));
     expect(again.body.data.accountDeletionCanceled).toBeUndefined();
+  });
+});
+
+describe('claimed requests and snapshots', () => {
+  it('once the cron has claimed a request, signing in is refused (403) and does not cancel it', async () => {
+    const u = await createUser('del-claimed');
+    const res = await readJson<Envelope<{ scheduledAt: string }>>(await requestDeletion(u.cookies));
+    expect(res.status, res.text).toBe(200);
+    const [open] = await db.select().from(accountDeletions).where(eq(accountDeletions.userId, u.sub));
+    expect(await claimDeletion(db, open, new Date(Date.now() + 1000))).toBe(false);
+    expect(await claimDeletion(db, open, new Date(new Date(res.body.data.scheduledAt).getTime() + 1000))).toBe(true);
+    await expectError(await postJson('/auth/signin', { email: u.email, password: u.password }), 403, 'FORBIDDEN');
+    const [still] = await db.select().from(accountDeletions).where(eq(accountDeletions.id, open.id));
+    expect(still.status).toBe('processing');
+    // The next run finishes the claimed request.
+    await runAccountDeletions(config(), quietLog, new Date());
+    expect((await db.select().from(accountDeletions).where(eq(accountDeletions.id, open.id)))[0].status).toBe('completed');
+  });
+
+  it('a Toss snapshot keeps amounts, states and keys only', () => {
+    const scrubbed = scrubPaymentSnapshot({
+      paymentKey: 'pk',
+      orderId: 'o',
+      status: 'DONE',
+      totalAmount: 1100,
+      balanceAmount: 1100,
+      customerName: '홍길동',
+      customerEmail: 'a@b.c',
+      customerMobilePhone: '01012345678',
+      card: { number: '1234********5678', approveNo: '1' },
+      receipt: { url: 'https://r' },
+      cancels: [{ cancelAmount: 100, transactionKey: 't', cancelReason: '고객 변심 홍길동', refundReceiveAccount: { holderName: '홍길동' } }],
+    });
+    expect(scrubbed).toEqual({ paymentKey: 'pk', orderId: 'o', status: 'DONE', totalAmount: 1100, balanceAmount: 1100, cancels: [{ cancelAmount: 100, transactionKey: 't' }] });
   });
 });
 
