@@ -95,7 +95,7 @@ export const envSchema = z.object({
   ACCOUNT_DELETION_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(14),
   /** Deleting an account needs a sign-in at most this many minutes old (the token's auth_time). */
   ACCOUNT_DELETION_REAUTH_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
-  /** IAM key for Cognito's admin API (AdminDeleteUser), SigV4-signed; unset = unsigned (cognito-local). */
+  /** IAM key for Cognito's admin API (AdminDeleteUser, SigV4); unset = unsigned (cognito-local). */
   COGNITO_ADMIN_ACCESS_KEY_ID: z.string().min(1).optional(),
   COGNITO_ADMIN_SECRET_ACCESS_KEY: z.string().min(1).optional(),
 
@@ -117,7 +117,7 @@ export interface CognitoSettings {
   issuer: string;
   jwksUrl: string;
   allowedClientIds: string[];
-  /** Credentials for the admin operations, when set (real Cognito needs them; cognito-local does not). */
+  /** Credentials for the admin operations (real Cognito needs them; cognito-local does not). */
   admin?: { accessKeyId: string; secretAccessKey: string };
 }
 
@@ -133,7 +133,12 @@ export function cognitoSettings(env: Env): CognitoSettings {
     jwksUrl: `${issuer}/.well-known/jwks.json`,
     allowedClientIds: env.COGNITO_ALLOWED_CLIENT_IDS ?? [env.COGNITO_CLIENT_ID],
     ...(env.COGNITO_ADMIN_ACCESS_KEY_ID && env.COGNITO_ADMIN_SECRET_ACCESS_KEY
-      ? { admin: { accessKeyId: env.COGNITO_ADMIN_ACCESS_KEY_ID, secretAccessKey: env.COGNITO_ADMIN_SECRET_ACCESS_KEY } }
+      ? {
+          admin: {
+            accessKeyId: env.COGNITO_ADMIN_ACCESS_KEY_ID,
+            secretAccessKey: env.COGNITO_ADMIN_SECRET_ACCESS_KEY,
+          },
+        }
       : {}),
   };
 }

@@ -7,7 +7,8 @@ export const DEMO_NOTICES = [
     id: '0190b5c0-0000-7000-8000-00000000d001',
     category: 'notice' as const,
     title: '크리팬스 서비스 오픈 안내',
-    content: '크리팬스가 문을 열었습니다.\n좋아하는 크리에이터의 멤버십에 가입하고 전용 포스팅을 만나 보세요.',
+    content:
+      '크리팬스가 문을 열었습니다.\n좋아하는 크리에이터의 멤버십에 가입하고 전용 포스팅을 만나 보세요.',
     excerpt: '크리팬스가 문을 열었습니다.',
     isImportant: true,
   },

@@ -1,6 +1,7 @@
 // The Cognito user-pool JSON API over fetch (no SDK: the Worker bundle stays small). The user-level
-// operations need no IAM credentials; the one admin operation (AdminDeleteUser, for account deletion) is
-// SigV4-signed when COGNITO_ADMIN_* credentials are configured (cognito-local accepts it unsigned).
+// operations need no IAM credentials; the one admin operation (AdminDeleteUser, for account
+// deletion) is SigV4-signed when COGNITO_ADMIN_* credentials are configured (cognito-local accepts
+// it unsigned).
 import { AwsClient } from 'aws4fetch';
 import type { CognitoSettings } from '../env.ts';
 
@@ -41,7 +42,11 @@ export class CognitoClient {
     this.settings = settings;
   }
 
-  private async call<T>(operation: string, body: Record<string, unknown>, signed = false): Promise<T> {
+  private async call<T>(
+    operation: string,
+    body: Record<string, unknown>,
+    signed = false,
+  ): Promise<T> {
     let res: Response;
     try {
       const init = {
@@ -54,9 +59,10 @@ export class CognitoClient {
         signal: AbortSignal.timeout(10_000),
       };
       const admin = signed ? this.settings.admin : undefined;
+      const { region, endpoint } = this.settings;
       res = admin
-        ? await new AwsClient({ ...admin, region: this.settings.region, service: 'cognito-idp', retries: 0 }).fetch(this.settings.endpoint, init)
-        : await fetch(this.settings.endpoint, init);
+        ? await new AwsClient({ ...admin, region, service: 'cognito-idp', retries: 0 }).fetch(endpoint, init)
+        : await fetch(endpoint, init);
     } catch (err) {
       throw new CognitoError('ServiceUnavailable', `cognito ${operation} unreachable: ${(err as Error).message}`, 503);
     }
@@ -139,12 +145,13 @@ export class CognitoClient {
   }
 
   /**
-   * Removes the user from the pool (account deletion). `username` may be the sub. Answers 'absent' when the
-   * user is already gone, so a retried deletion job goes on.
+   * Removes the user from the pool (account deletion). `username` may be the sub. Answers 'absent'
+   * when the user is already gone, so a retried deletion job goes on.
    */
   async adminDeleteUser(username: string): Promise<'deleted' | 'absent'> {
     try {
-      await this.call('AdminDeleteUser', { UserPoolId: this.settings.userPoolId, Username: username }, true);
+      const body = { UserPoolId: this.settings.userPoolId, Username: username };
+      await this.call('AdminDeleteUser', body, true);
       return 'deleted';
     } catch (err) {
       if (err instanceof CognitoError && err.type === 'UserNotFoundException') return 'absent';

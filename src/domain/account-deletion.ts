@@ -1,10 +1,16 @@
-// Account deletion, the request side: a signed-in user (freshly authenticated) asks; the request waits
-// out a grace period during which signing in again cancels it; renewals are turned off meanwhile (and
-// turned back on by the cancel). The cron then anonymises (anonymisation.ts).
+// Account deletion, the request side: a signed-in user (freshly authenticated) asks; the request
+// waits out a grace period during which signing in again cancels it; renewals are turned off
+// meanwhile (and turned back on by the cancel). The cron then anonymises (anonymisation.ts).
 import { and, eq, gt, inArray, lte, or } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
-import { accountDeletions, subscriptionEvents, subscriptions, type AccountDeletion, type StoppedSubscription } from '../db/schema/index.ts';
+import {
+  accountDeletions,
+  subscriptionEvents,
+  subscriptions,
+  type AccountDeletion,
+  type StoppedSubscription,
+} from '../db/schema/index.ts';
 import { ApiError } from '../lib/errors.ts';
 import { isDuplicateKey } from './identity.ts';
 
@@ -14,7 +20,10 @@ const DAY_MS = 86_400_000;
 export function assertFreshSignIn(authTime: unknown, now: Date, maxMinutes: number): void {
   const at = typeof authTime === 'number' ? authTime * 1000 : NaN;
   if (!Number.isFinite(at) || now.getTime() - at > maxMinutes * 60_000) {
-    throw new ApiError('REAUTH_REQUIRED', `보안을 위해 다시 로그인한 뒤 ${maxMinutes}분 안에 탈퇴를 요청해 주세요.`);
+    throw new ApiError(
+      'REAUTH_REQUIRED',
+      `보안을 위해 다시 로그인한 뒤 ${maxMinutes}분 안에 탈퇴를 요청해 주세요.`,
+    );
   }
 }
 
@@ -22,16 +31,26 @@ export async function openDeletion(db: Database, userId: string): Promise<Accoun
   const [row] = await db
     .select()
     .from(accountDeletions)
-    .where(and(eq(accountDeletions.userId, userId), inArray(accountDeletions.status, ['pending', 'processing'])))
+    .where(
+      and(
+        eq(accountDeletions.userId, userId),
+        inArray(accountDeletions.status, ['pending', 'processing']),
+      ),
+    )
     .limit(1);
   return row ?? null;
 }
 
 /**
- * Records the request (one open request per user: a repeat answers the first) and turns renewal off for
- * the user's live subscriptions, remembering their status so that a cancel can give it back.
+ * Records the request (one open request per user: a repeat answers the first) and turns renewal off
+ * for the user's live subscriptions, remembering their status so that a cancel can give it back.
  */
-export async function requestDeletion(db: Database, userId: string, now: Date, graceDays: number): Promise<{ deletion: AccountDeletion; repeated: boolean }> {
+export async function requestDeletion(
+  db: Database,
+  userId: string,
+  now: Date,
+  graceDays: number,
+): Promise<{ deletion: AccountDeletion; repeated: boolean }> {
   const existing = await openDeletion(db, userId);
   if (existing) return { deletion: existing, repeated: true };
   const id = uuidv7();
@@ -40,12 +59,27 @@ export async function requestDeletion(db: Database, userId: string, now: Date, g
       const live = await tx
         .select({ id: subscriptions.id, status: subscriptions.status })
         .from(subscriptions)
-        .where(and(eq(subscriptions.subscriberId, userId), inArray(subscriptions.status, ['trialing', 'active', 'grace']), eq(subscriptions.autoRenew, true)))
+        .where(
+          and(
+            eq(subscriptions.subscriberId, userId),
+            inArray(subscriptions.status, ['trialing', 'active', 'grace']),
+            eq(subscriptions.autoRenew, true),
+          ),
+        )
         .for('update');
       const stopped = live as StoppedSubscription[];
-      await tx.insert(accountDeletions).values({ id, userId, requestedAt: now, scheduledAt: new Date(now.getTime() + graceDays * DAY_MS), stoppedSubscriptions: stopped });
+      await tx.insert(accountDeletions).values({
+        id,
+        userId,
+        requestedAt: now,
+        scheduledAt: new Date(now.getTime() + graceDays * DAY_MS),
+        stoppedSubscriptions: stopped,
+      });
       for (const s of stopped) {
-        await tx.update(subscriptions).set({ status: 'canceled', autoRenew: false }).where(and(eq(subscriptions.id, s.id), eq(subscriptions.status, s.status)));
+        await tx
+          .update(subscriptions)
+          .set({ status: 'canceled', autoRenew: false })
+          .where(and(eq(subscriptions.id, s.id), eq(subscriptions.status, s.status)));
         await tx.insert(subscriptionEvents).values({
           subscriptionId: s.id,
           type: 'canceled',
@@ -66,13 +100,21 @@ export async function requestDeletion(db: Database, userId: string, now: Date, g
   return { deletion: (await openDeletion(db, userId)) as AccountDeletion, repeated: false };
 }
 
-export type CancelOutcome = { state: 'none' } | { state: 'canceled'; restoredSubscriptions: number } | { state: 'processing' };
+export type CancelOutcome =
+  | { state: 'none' }
+  | { state: 'canceled'; restoredSubscriptions: number }
+  | { state: 'processing' };
 
 /**
- * Called on every sign-in: a pending request is cancelled and the renewals it stopped are resumed (those
- * whose paid period has not ended). A request the cron already claimed can no longer be cancelled.
+ * Called on every sign-in: a pending request is cancelled and the renewals it stopped are resumed
+ * (those whose paid period has not ended). A request the cron already claimed can no longer be
+ * cancelled.
  */
-export async function cancelDeletionOnSignIn(db: Database, userId: string, now: Date): Promise<CancelOutcome> {
+export async function cancelDeletionOnSignIn(
+  db: Database,
+  userId: string,
+  now: Date,
+): Promise<CancelOutcome> {
   const open = await openDeletion(db, userId);
   if (!open) return { state: 'none' };
   if (open.status === 'processing') return { state: 'processing' };
@@ -87,7 +129,13 @@ export async function cancelDeletionOnSignIn(db: Database, userId: string, now: 
       const back = await tx
         .update(subscriptions)
         .set({ status: s.status, autoRenew: true })
-        .where(and(eq(subscriptions.id, s.id), eq(subscriptions.status, 'canceled'), gt(subscriptions.currentPeriodEnd, now)));
+        .where(
+          and(
+            eq(subscriptions.id, s.id),
+            eq(subscriptions.status, 'canceled'),
+            gt(subscriptions.currentPeriodEnd, now),
+          ),
+        );
       if (back.rowsAffected !== 1) continue;
       restored++;
       await tx.insert(subscriptionEvents).values({
@@ -106,21 +154,40 @@ export async function cancelDeletionOnSignIn(db: Database, userId: string, now: 
 }
 
 /** Requests whose grace period is over, and claimed ones a failed run left behind (retried). */
-export async function dueDeletions(db: Database, now: Date, limit = 20): Promise<AccountDeletion[]> {
+export async function dueDeletions(
+  db: Database,
+  now: Date,
+  limit = 20,
+): Promise<AccountDeletion[]> {
   return db
     .select()
     .from(accountDeletions)
-    .where(or(and(eq(accountDeletions.status, 'pending'), lte(accountDeletions.scheduledAt, now)), eq(accountDeletions.status, 'processing')))
+    .where(
+      or(
+        and(eq(accountDeletions.status, 'pending'), lte(accountDeletions.scheduledAt, now)),
+        eq(accountDeletions.status, 'processing'),
+      ),
+    )
     .orderBy(accountDeletions.scheduledAt)
     .limit(limit);
 }
 
 /** Claims a due request for the cron: from here on, signing in no longer cancels it. */
-export async function claimDeletion(db: Database, deletion: AccountDeletion, now: Date): Promise<boolean> {
+export async function claimDeletion(
+  db: Database,
+  deletion: AccountDeletion,
+  now: Date,
+): Promise<boolean> {
   if (deletion.status === 'processing') return true;
   const r = await db
     .update(accountDeletions)
     .set({ status: 'processing' })
-    .where(and(eq(accountDeletions.id, deletion.id), eq(accountDeletions.status, 'pending'), lte(accountDeletions.scheduledAt, now)));
+    .where(
+      and(
+        eq(accountDeletions.id, deletion.id),
+        eq(accountDeletions.status, 'pending'),
+        lte(accountDeletions.scheduledAt, now),
+      ),
+    );
   return r.rowsAffected === 1;
 }

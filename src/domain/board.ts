@@ -1,18 +1,24 @@
 // The notices board (공지사항, 이벤트): public reading, views counted once per viewer per Korean day, and
-// admin writing with soft delete and restore. Every admin change names its admin (created_by … restored_by).
+// admin writing with soft delete and restore. Every admin change names its admin (created_by …
+// restored_by).
 import { and, count, desc, eq, isNotNull, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
 import { boardPosts, boardViews, type BoardCategory, type BoardPost } from '../db/schema/index.ts';
 import { ApiError } from '../lib/errors.ts';
 
-export const BOARD_CATEGORY_NAMES: Record<BoardCategory, string> = { notice: '공지사항', event: '이벤트' };
+export const BOARD_CATEGORY_NAMES: Record<BoardCategory, string> = {
+  notice: '공지사항',
+  event: '이벤트',
+};
 export const DEFAULT_BOARD_AUTHOR = '크리팬스 관리자';
 
 const EXCERPT_CHARS = 120;
 const KST_OFFSET_MS = 9 * 60 * 60 * 1000;
 
-/** The calendar day in Korea (UTC+9, no daylight saving), as `YYYY-MM-DD`: the unit of "once a day". */
+/**
+ * The calendar day in Korea (UTC+9, no daylight saving), as `YYYY-MM-DD`: the unit of "once a day".
+ */
 export function kstDay(now: Date): string {
   return new Date(now.getTime() + KST_OFFSET_MS).toISOString().slice(0, 10);
 }
@@ -26,7 +32,9 @@ export function excerptOf(post: Pick<BoardPost, 'excerpt' | 'content'>): string 
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** A list row as the web client's board page reads it (category in lower case, snake_case dates). */
+/**
+ * A list row as the web client's board page reads it (category in lower case, snake_case dates).
+ */
 export function publicListItem(p: BoardPost) {
   return {
     id: p.id,
@@ -43,10 +51,18 @@ export function publicListItem(p: BoardPost) {
 }
 
 export function publicDetail(p: BoardPost) {
-  return { ...publicListItem(p), content: p.content, updated_at: p.updatedAt.toISOString(), is_published: true as const };
+  return {
+    ...publicListItem(p),
+    content: p.content,
+    updated_at: p.updatedAt.toISOString(),
+    is_published: true as const,
+  };
 }
 
-/** A row as the admin client reads it: category as `{ code, name }`, state flags, and who changed it. */
+/**
+ * A row as the admin client reads it: category as `{ code, name }`, state flags, and who changed
+ * it.
+ */
 export function adminView(p: BoardPost) {
   return {
     id: p.id,
@@ -82,12 +98,22 @@ function pagination(q: PageQuery, total: number) {
 
 /** What the public may read: published, not deleted, and its publication time has come. */
 function publicWhere(now: Date): SQL {
-  return and(eq(boardPosts.isPublished, true), isNull(boardPosts.deletedAt), isNotNull(boardPosts.publishedAt), lte(boardPosts.publishedAt, now)) as SQL;
+  return and(
+    eq(boardPosts.isPublished, true),
+    isNull(boardPosts.deletedAt),
+    isNotNull(boardPosts.publishedAt),
+    lte(boardPosts.publishedAt, now),
+  ) as SQL;
 }
 
 /** Pinned (important) notices first, then newest first; page/limit as the client pages. */
-export async function listPublicPosts(db: Database, q: PageQuery & { category?: BoardCategory; now: Date }) {
-  const where = q.category ? and(publicWhere(q.now), eq(boardPosts.category, q.category)) : publicWhere(q.now);
+export async function listPublicPosts(
+  db: Database,
+  q: PageQuery & { category?: BoardCategory; now: Date },
+) {
+  const where = q.category
+    ? and(publicWhere(q.now), eq(boardPosts.category, q.category))
+    : publicWhere(q.now);
   const [rows, [{ total }]] = await Promise.all([
     db
       .select()
@@ -102,34 +128,58 @@ export async function listPublicPosts(db: Database, q: PageQuery & { category?: 
 }
 
 export async function publicPost(db: Database, id: string, now: Date): Promise<BoardPost> {
-  const [row] = await db.select().from(boardPosts).where(and(eq(boardPosts.id, id), publicWhere(now))).limit(1);
+  const [row] = await db
+    .select()
+    .from(boardPosts)
+    .where(and(eq(boardPosts.id, id), publicWhere(now)))
+    .limit(1);
   if (!row) throw new ApiError('NOT_FOUND', '게시글을 찾을 수 없습니다.');
   return row;
 }
 
 /**
- * Counts a view of a public notice once per viewer and Korean day. The (notice, viewer, day) primary key
- * decides: of parallel requests only the one whose insert lands adds to `views`.
+ * Counts a view of a public notice once per viewer and Korean day. The (notice, viewer, day)
+ * primary key decides: of parallel requests only the one whose insert lands adds to `views`.
  */
-export async function recordBoardView(db: Database, id: string, viewerKey: string, now: Date): Promise<{ counted: boolean; views: number; post: BoardPost }> {
+export async function recordBoardView(
+  db: Database,
+  id: string,
+  viewerKey: string,
+  now: Date,
+): Promise<{ counted: boolean; views: number; post: BoardPost }> {
   const post = await publicPost(db, id, now);
   const counted = await db.transaction(async (tx) => {
-    const r = await tx.insert(boardViews).ignore().values({ boardPostId: id, viewerKey, viewDay: kstDay(now) });
+    const r = await tx
+      .insert(boardViews)
+      .ignore()
+      .values({ boardPostId: id, viewerKey, viewDay: kstDay(now) });
     if (r.rowsAffected !== 1) return false;
-    await tx.update(boardPosts).set({ views: sql`${boardPosts.views} + 1`, updatedAt: post.updatedAt }).where(eq(boardPosts.id, id));
+    await tx
+      .update(boardPosts)
+      .set({ views: sql`${boardPosts.views} + 1`, updatedAt: post.updatedAt })
+      .where(eq(boardPosts.id, id));
     return true;
   });
   const views = post.views + (counted ? 1 : 0);
   return { counted, views, post: { ...post, views } };
 }
 
-export async function listAdminPosts(db: Database, q: PageQuery & { category?: BoardCategory; includeDeleted: boolean }) {
+export async function listAdminPosts(
+  db: Database,
+  q: PageQuery & { category?: BoardCategory; includeDeleted: boolean },
+) {
   const conditions: SQL[] = [];
   if (q.category) conditions.push(eq(boardPosts.category, q.category));
   if (!q.includeDeleted) conditions.push(isNull(boardPosts.deletedAt));
   const where = conditions.length ? and(...conditions) : undefined;
   const [rows, [{ total }]] = await Promise.all([
-    db.select().from(boardPosts).where(where).orderBy(desc(boardPosts.createdAt), desc(boardPosts.id)).limit(q.limit).offset((q.page - 1) * q.limit),
+    db
+      .select()
+      .from(boardPosts)
+      .where(where)
+      .orderBy(desc(boardPosts.createdAt), desc(boardPosts.id))
+      .limit(q.limit)
+      .offset((q.page - 1) * q.limit),
     db.select({ total: count() }).from(boardPosts).where(where),
   ]);
   return { posts: rows.map(adminView), pagination: pagination(q, total) };
@@ -152,7 +202,12 @@ export interface BoardPostInput {
   publishNow?: boolean;
 }
 
-export async function createBoardPost(db: Database, adminId: string, input: BoardPostInput, now: Date): Promise<BoardPost> {
+export async function createBoardPost(
+  db: Database,
+  adminId: string,
+  input: BoardPostInput,
+  now: Date,
+): Promise<BoardPost> {
   const publish = input.publishNow ?? true;
   const postId = uuidv7();
   await db.insert(boardPosts).values({
@@ -172,9 +227,16 @@ export async function createBoardPost(db: Database, adminId: string, input: Boar
   return adminPost(db, postId);
 }
 
-export async function updateBoardPost(db: Database, adminId: string, id: string, patch: Partial<BoardPostInput>, now: Date): Promise<BoardPost> {
+export async function updateBoardPost(
+  db: Database,
+  adminId: string,
+  id: string,
+  patch: Partial<BoardPostInput>,
+  now: Date,
+): Promise<BoardPost> {
   const post = await adminPost(db, id);
-  if (post.deletedAt) throw new ApiError('INVALID_STATE', '삭제된 게시글은 복원한 뒤 수정할 수 있습니다.');
+  if (post.deletedAt)
+    throw new ApiError('INVALID_STATE', '삭제된 게시글은 복원한 뒤 수정할 수 있습니다.');
   const publish = patch.publishNow;
   await db
     .update(boardPosts)
@@ -195,15 +257,28 @@ export async function updateBoardPost(db: Database, adminId: string, id: string,
 }
 
 /** Soft delete: hidden from the public and from the admin list unless it asks for deleted ones. */
-export async function deleteBoardPost(db: Database, adminId: string, id: string, now: Date): Promise<BoardPost> {
+export async function deleteBoardPost(
+  db: Database,
+  adminId: string,
+  id: string,
+  now: Date,
+): Promise<BoardPost> {
   const post = await adminPost(db, id);
   if (!post.deletedAt) {
-    await db.update(boardPosts).set({ deletedAt: now, deletedBy: adminId, updatedAt: now }).where(and(eq(boardPosts.id, id), isNull(boardPosts.deletedAt)));
+    await db
+      .update(boardPosts)
+      .set({ deletedAt: now, deletedBy: adminId, updatedAt: now })
+      .where(and(eq(boardPosts.id, id), isNull(boardPosts.deletedAt)));
   }
   return adminPost(db, id);
 }
 
-export async function restoreBoardPost(db: Database, adminId: string, id: string, now: Date): Promise<BoardPost> {
+export async function restoreBoardPost(
+  db: Database,
+  adminId: string,
+  id: string,
+  now: Date,
+): Promise<BoardPost> {
   const post = await adminPost(db, id);
   if (post.deletedAt) {
     await db

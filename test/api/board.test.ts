@@ -1,6 +1,6 @@
 // The notices board: the web client's list and detail shapes, pinned first, only published and live
-// notices for the public, views once per viewer and Korean day (parallel requests count once), and the
-// admin client's CRUD with soft delete and restore, admin only.
+// notices for the public, views once per viewer and Korean day (parallel requests count once), and
+// the admin client's CRUD with soft delete and restore, admin only.
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { boardPosts, boardViews, users } from '../../src/db/schema/index.ts';
@@ -40,7 +40,9 @@ interface AdminPost extends Omit<ListItem, 'category' | 'categoryName' | 'excerp
   restored_by: string | null;
 }
 
-async function makeUser(role: 'user' | 'admin'): Promise<{ id: string; cookies: Record<string, string> }> {
+async function makeUser(
+  role: 'user' | 'admin',
+): Promise<{ id: string; cookies: Record<string, string> }> {
   const id = crypto.randomUUID();
   await db.insert(users).values({
     id,
@@ -59,19 +61,24 @@ let admin: { id: string; cookies: Record<string, string> };
 let member: { id: string; cookies: Record<string, string> };
 
 const create = async (body: Record<string, unknown>) => {
-  const res = await readJson<Envelope<AdminPost>>(await postJson('/admin/board', body, { cookies: admin.cookies }));
+  const res = await readJson<Envelope<AdminPost>>(
+    await postJson('/admin/board', body, { cookies: admin.cookies }),
+  );
   expect(res.status, res.text).toBe(201);
   return res.body.data;
 };
 
 const list = async (query: string) => {
-  const res = await readJson<Envelope<{ posts: ListItem[]; pagination: Pagination }>>(await api(`/board?${query}`));
+  const res = await readJson<Envelope<{ posts: ListItem[]; pagination: Pagination }>>(
+    await api(`/board?${query}`),
+  );
   expect(res.status, res.text).toBe(200);
   return res.body.data;
 };
 
 beforeAll(async () => {
-  // The board is one global list: start this file from an empty one (the test stack's own database).
+  // The board is one global list: start this file from an empty one (the test stack's own
+  // database).
   await db.delete(boardViews);
   await db.delete(boardPosts);
   admin = await makeUser('admin');
@@ -79,19 +86,38 @@ beforeAll(async () => {
 });
 
 describe('public board', () => {
-  it('lists by category with pagination, important first, in the client shape; hides unpublished and deleted', async () => {
+  it('lists by category and page, important first; hides drafts and deleted', async () => {
     const plain: AdminPost[] = [];
-    for (let i = 0; i < 5; i++) plain.push(await create({ title: `공지 ${i}`, content: `내용 ${i} `.repeat(40), category: 'NOTICE' }));
-    const pinned = await create({ title: '중요 공지', content: '꼭 읽어 주세요', category: 'NOTICE', is_important: true, excerpt: '요약' });
+    for (let i = 0; i < 5; i++)
+      plain.push(
+        await create({ title: `공지 ${i}`, content: `내용 ${i} `.repeat(40), category: 'NOTICE' }),
+      );
+    const pinned = await create({
+      title: '중요 공지',
+      content: '꼭 읽어 주세요',
+      category: 'NOTICE',
+      is_important: true,
+      excerpt: '요약',
+    });
     const event = await create({ title: '이벤트', content: '이벤트 내용', category: 'EVENT' });
-    const draft = await create({ title: '초안', content: '아직', category: 'NOTICE', publishNow: false });
+    const draft = await create({
+      title: '초안',
+      content: '아직',
+      category: 'NOTICE',
+      publishNow: false,
+    });
     const gone = await create({ title: '삭제될 글', content: '곧 삭제', category: 'NOTICE' });
     const del = await api(`/admin/board/${gone.id}`, { method: 'DELETE', cookies: admin.cookies });
     expect(del.status, await del.clone().text()).toBe(200);
 
     const page1 = await list('category=NOTICE&page=1&limit=4');
     expect(page1.pagination).toEqual({ page: 1, limit: 4, total: 6, totalPages: 2 });
-    expect(page1.posts.map((p) => p.id)).toEqual([pinned.id, plain[4].id, plain[3].id, plain[2].id]);
+    expect(page1.posts.map((p) => p.id)).toEqual([
+      pinned.id,
+      plain[4].id,
+      plain[3].id,
+      plain[2].id,
+    ]);
     expect(page1.posts[0]).toEqual({
       id: pinned.id,
       title: '중요 공지',
@@ -120,14 +146,20 @@ describe('public board', () => {
 
     for (const hidden of [draft, gone]) {
       await expectError(await api(`/board/${hidden.id}`), 404, 'NOT_FOUND');
-      await expectError(await api(`/board/${hidden.id}/views`, { method: 'PATCH' }), 404, 'NOT_FOUND');
+      await expectError(
+        await api(`/board/${hidden.id}/views`, { method: 'PATCH' }),
+        404,
+        'NOT_FOUND',
+      );
     }
   });
 
-  it('detail has the fields the page reads and counts a view; PATCH after it does not count again', async () => {
+  it('detail has the page fields and counts a view; the PATCH after it does not', async () => {
     const post = await create({ title: '상세', content: '상세 내용', category: 'EVENT' });
     const ip = freshIp();
-    const res = await readJson<Envelope<Record<string, unknown>>>(await api(`/board/${post.id}`, { ip }));
+    const res = await readJson<Envelope<Record<string, unknown>>>(
+      await api(`/board/${post.id}`, { ip }),
+    );
     expect(res.status, res.text).toBe(200);
     expect(res.body.data).toMatchObject({
       id: post.id,
@@ -142,29 +174,48 @@ describe('public board', () => {
       published_at: expect.any(String),
     });
     // The client calls PATCH right after the GET: same viewer, same day → not counted twice.
-    const patch = await readJson<Envelope<{ views: number; counted: boolean }>>(await api(`/board/${post.id}/views`, { method: 'PATCH', ip }));
+    const patch = await readJson<Envelope<{ views: number; counted: boolean }>>(
+      await api(`/board/${post.id}/views`, { method: 'PATCH', ip }),
+    );
     expect(patch.body.data, patch.text).toEqual({ views: 1, counted: false });
   });
 
-  it('parallel views: once per anonymous address, once per signed-in user whatever the address, once per viewer', async () => {
+  it('parallel views count once per address, per signed-in user, per viewer', async () => {
     const post = await create({ title: '조회수', content: '동시 요청', category: 'NOTICE' });
     const ip = freshIp();
-    const sameIp = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? api(`/board/${post.id}`, { ip }) : api(`/board/${post.id}/views`, { method: 'PATCH', ip }))));
+    const sameIp = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 2
+          ? api(`/board/${post.id}`, { ip })
+          : api(`/board/${post.id}/views`, { method: 'PATCH', ip }),
+      ),
+    );
     expect(sameIp.map((r) => r.status)).toEqual(Array(20).fill(200));
-    const signedIn = await Promise.all(Array.from({ length: 20 }, () => api(`/board/${post.id}/views`, { method: 'PATCH', cookies: member.cookies })));
+    const signedIn = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        api(`/board/${post.id}/views`, { method: 'PATCH', cookies: member.cookies }),
+      ),
+    );
     expect(signedIn.map((r) => r.status)).toEqual(Array(20).fill(200));
-    const distinct = await Promise.all(Array.from({ length: 15 }, () => api(`/board/${post.id}/views`, { method: 'PATCH' })));
+    const distinct = await Promise.all(
+      Array.from({ length: 15 }, () => api(`/board/${post.id}/views`, { method: 'PATCH' })),
+    );
     expect(distinct.map((r) => r.status)).toEqual(Array(15).fill(200));
-    const [row] = await db.select({ views: boardPosts.views }).from(boardPosts).where(eq(boardPosts.id, post.id));
+    const [row] = await db
+      .select({ views: boardPosts.views })
+      .from(boardPosts)
+      .where(eq(boardPosts.id, post.id));
     expect(row.views).toBe(1 + 1 + 15);
     const keys = await db.select().from(boardViews).where(eq(boardViews.boardPostId, post.id));
     expect(keys).toHaveLength(17);
     // No address is stored: anonymous viewers are keyed by a hash.
-    expect(keys.filter((k) => k.viewerKey.startsWith('ip:')).every((k) => !k.viewerKey.includes('.'))).toBe(true);
+    expect(
+      keys.filter((k) => k.viewerKey.startsWith('ip:')).every((k) => !k.viewerKey.includes('.')),
+    ).toBe(true);
     expect(keys.filter((k) => k.viewerKey === `u:${member.id}`)).toHaveLength(1);
   });
 
-  it('the day is the Korean day: the same viewer counts again after midnight KST (15:00 UTC)', async () => {
+  it('a day is a Korean day: the viewer counts again after midnight KST (15:00 UTC)', async () => {
     const post = await create({ title: '하루', content: '하루 한 번', category: 'NOTICE' });
     const before = new Date(Date.now() + 86_400_000);
     before.setUTCHours(14, 59, 0, 0);
@@ -173,7 +224,10 @@ describe('public board', () => {
     expect(kstDay(new Date('2026-03-01T14:59:59Z'))).toBe('2026-03-01');
     expect(kstDay(new Date('2026-03-01T15:00:00Z'))).toBe('2026-03-02');
     expect((await recordBoardView(db, post.id, 'u:day-tester', before)).counted).toBe(true);
-    expect((await recordBoardView(db, post.id, 'u:day-tester', new Date(before.getTime() + 1000))).counted).toBe(false);
+    expect(
+      (await recordBoardView(db, post.id, 'u:day-tester', new Date(before.getTime() + 1000)))
+        .counted,
+    ).toBe(false);
     expect((await recordBoardView(db, post.id, 'u:day-tester', after)).counted).toBe(true);
   });
 
@@ -195,8 +249,15 @@ describe('public board', () => {
 });
 
 describe('admin board', () => {
-  it('create, read, update, soft delete, list with deleted, restore — each change names the admin', async () => {
-    const created = await create({ title: '원래 제목', content: '원래 내용', category: 'NOTICE', excerpt: '메모', author: '운영팀', publishNow: false });
+  it('create, read, update, soft delete, restore — each names the admin', async () => {
+    const created = await create({
+      title: '원래 제목',
+      content: '원래 내용',
+      category: 'NOTICE',
+      excerpt: '메모',
+      author: '운영팀',
+      publishNow: false,
+    });
     expect(created).toMatchObject({
       title: '원래 제목',
       category: { code: 'NOTICE', name: '공지사항' },
@@ -207,35 +268,71 @@ describe('admin board', () => {
       excerpt: '메모',
       created_by: admin.id,
     });
-    const got = await readJson<Envelope<AdminPost>>(await api(`/admin/board/${created.id}`, { cookies: admin.cookies }));
+    const got = await readJson<Envelope<AdminPost>>(
+      await api(`/admin/board/${created.id}`, { cookies: admin.cookies }),
+    );
     expect(got.body.data, got.text).toMatchObject({ id: created.id, content: '원래 내용' });
 
     const updated = await readJson<Envelope<AdminPost>>(
-      await putJson(`/admin/board/${created.id}`, { title: '새 제목', category: 'EVENT', is_important: true, publishNow: true }, { cookies: admin.cookies }),
+      await putJson(
+        `/admin/board/${created.id}`,
+        { title: '새 제목', category: 'EVENT', is_important: true, publishNow: true },
+        { cookies: admin.cookies },
+      ),
     );
     expect(updated.status, updated.text).toBe(200);
-    expect(updated.body.data).toMatchObject({ title: '새 제목', content: '원래 내용', category: { code: 'EVENT' }, is_important: true, is_published: true, updated_by: admin.id });
+    expect(updated.body.data).toMatchObject({
+      title: '새 제목',
+      content: '원래 내용',
+      category: { code: 'EVENT' },
+      is_important: true,
+      is_published: true,
+      updated_by: admin.id,
+    });
     expect(updated.body.data.published_at).not.toBeNull();
     expect((await api(`/board/${created.id}`)).status).toBe(200);
 
-    const deleted = await readJson<Envelope<AdminPost>>(await api(`/admin/board/${created.id}`, { method: 'DELETE', cookies: admin.cookies }));
-    expect(deleted.body.data, deleted.text).toMatchObject({ is_deleted: true, deleted_by: admin.id });
+    const deleted = await readJson<Envelope<AdminPost>>(
+      await api(`/admin/board/${created.id}`, { method: 'DELETE', cookies: admin.cookies }),
+    );
+    expect(deleted.body.data, deleted.text).toMatchObject({
+      is_deleted: true,
+      deleted_by: admin.id,
+    });
     expect(deleted.body.data.deleted_at).not.toBeNull();
     await expectError(await api(`/board/${created.id}`), 404, 'NOT_FOUND');
     // Editing a deleted notice is refused; deleting again changes nothing.
-    await expectError(await putJson(`/admin/board/${created.id}`, { title: 'x' }, { cookies: admin.cookies }), 409, 'INVALID_STATE');
-    expect((await api(`/admin/board/${created.id}`, { method: 'DELETE', cookies: admin.cookies })).status).toBe(200);
+    await expectError(
+      await putJson(`/admin/board/${created.id}`, { title: 'x' }, { cookies: admin.cookies }),
+      409,
+      'INVALID_STATE',
+    );
+    expect(
+      (await api(`/admin/board/${created.id}`, { method: 'DELETE', cookies: admin.cookies }))
+        .status,
+    ).toBe(200);
 
-    const live = await readJson<Envelope<{ posts: AdminPost[]; pagination: Pagination }>>(await api('/admin/board?category=EVENT&page=1&limit=100', { cookies: admin.cookies }));
+    const live = await readJson<Envelope<{ posts: AdminPost[]; pagination: Pagination }>>(
+      await api('/admin/board?category=EVENT&page=1&limit=100', { cookies: admin.cookies }),
+    );
     expect(live.body.data.posts.map((p) => p.id)).not.toContain(created.id);
     const withDeleted = await readJson<Envelope<{ posts: AdminPost[]; pagination: Pagination }>>(
-      await api('/admin/board?category=EVENT&page=1&limit=100&includeDeleted=true', { cookies: admin.cookies }),
+      await api('/admin/board?category=EVENT&page=1&limit=100&includeDeleted=true', {
+        cookies: admin.cookies,
+      }),
     );
     expect(withDeleted.body.data.posts.map((p) => p.id)).toContain(created.id);
     expect(withDeleted.body.data.pagination.total).toBe(live.body.data.pagination.total + 1);
 
-    const restored = await readJson<Envelope<AdminPost>>(await api(`/admin/board/${created.id}/restore`, { method: 'PUT', cookies: admin.cookies }));
-    expect(restored.body.data, restored.text).toMatchObject({ is_deleted: false, deleted_at: null, restored_by: admin.id, title: '새 제목' });
+    const restored = await readJson<Envelope<AdminPost>>(
+      await api(`/admin/board/${created.id}/restore`, { method: 'PUT', cookies: admin.cookies }),
+    );
+    expect(restored.body.data, restored.text).toMatchObject({
+      is_deleted: false,
+      deleted_at: null,
+      restored_by: admin.id,
+      title: '새 제목',
+    });
     expect((await api(`/board/${created.id}`)).status).toBe(200);
   });
 
@@ -253,7 +350,11 @@ describe('admin board', () => {
       const post = await create({ title: '권한', content: '권한 테스트', category: 'NOTICE' });
       const init = { method, ...(body ? { body: JSON.stringify(body) } : {}) };
       await expectError(await api(path(post.id), init), 401, 'UNAUTHENTICATED');
-      await expectError(await api(path(post.id), { ...init, cookies: member.cookies }), 403, 'FORBIDDEN');
+      await expectError(
+        await api(path(post.id), { ...init, cookies: member.cookies }),
+        403,
+        'FORBIDDEN',
+      );
       const [row] = await db.select().from(boardPosts).where(eq(boardPosts.id, post.id));
       expect(row).toMatchObject({ title: '권한', deletedAt: null });
     });
@@ -263,17 +364,43 @@ describe('admin board', () => {
     ['missing title', { content: 'c', category: 'NOTICE' }],
     ['empty content', { title: 't', content: '   ', category: 'NOTICE' }],
     ['unknown category', { title: 't', content: 'c', category: 'NEWS' }],
-    ['is_important not a boolean', { title: 't', content: 'c', category: 'NOTICE', is_important: 'yes' }],
+    [
+      'is_important not a boolean',
+      { title: 't', content: 'c', category: 'NOTICE', is_important: 'yes' },
+    ],
     ['title too long', { title: 'x'.repeat(201), content: 'c', category: 'NOTICE' }],
   ])('create with bad input: %s', (_name, body) => {
     it('is a 400 with a code', async () => {
-      await expectError(await postJson('/admin/board', body, { cookies: admin.cookies }), 400, 'VALIDATION_FAILED');
+      await expectError(
+        await postJson('/admin/board', body, { cookies: admin.cookies }),
+        400,
+        'VALIDATION_FAILED',
+      );
     });
   });
 
   it('a body-less create is a 400; an unknown id is a 404', async () => {
-    await expectError(await api('/admin/board', { method: 'POST', cookies: admin.cookies, headers: { 'content-type': 'application/json' } }), 400, 'BAD_REQUEST');
-    await expectError(await api(`/admin/board/${crypto.randomUUID()}`, { cookies: admin.cookies }), 404, 'NOT_FOUND');
-    await expectError(await api(`/admin/board/${crypto.randomUUID()}/restore`, { method: 'PUT', cookies: admin.cookies }), 404, 'NOT_FOUND');
+    await expectError(
+      await api('/admin/board', {
+        method: 'POST',
+        cookies: admin.cookies,
+        headers: { 'content-type': 'application/json' },
+      }),
+      400,
+      'BAD_REQUEST',
+    );
+    await expectError(
+      await api(`/admin/board/${crypto.randomUUID()}`, { cookies: admin.cookies }),
+      404,
+      'NOT_FOUND',
+    );
+    await expectError(
+      await api(`/admin/board/${crypto.randomUUID()}/restore`, {
+        method: 'PUT',
+        cookies: admin.cookies,
+      }),
+      404,
+      'NOT_FOUND',
+    );
   });
 });

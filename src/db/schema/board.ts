@@ -1,4 +1,14 @@
-import { boolean, date, index, int, mediumtext, mysqlEnum, mysqlTable, primaryKey, varchar } from 'drizzle-orm/mysql-core';
+import {
+  boolean,
+  date,
+  index,
+  int,
+  mediumtext,
+  mysqlEnum,
+  mysqlTable,
+  primaryKey,
+  varchar,
+} from 'drizzle-orm/mysql-core';
 import { at, createdAt, deletedAt, id, ref, timestamps } from './columns.ts';
 
 export const BOARD_CATEGORIES = ['notice', 'event'] as const;
@@ -6,7 +16,8 @@ export type BoardCategory = (typeof BOARD_CATEGORIES)[number];
 
 /**
  * A notice on the public board (공지사항, 이벤트). Written by admins; every change records who made it
- * (created_by … restored_by) so that the audit log of a later issue can be filled from these columns.
+ * (created_by … restored_by) so that the audit log of a later issue can be filled from these
+ * columns.
  */
 export const boardPosts = mysqlTable(
   'board_posts',
@@ -31,7 +42,14 @@ export const boardPosts = mysqlTable(
   },
   (t) => [
     // The public list: published, live, by category, pinned first, newest first.
-    index('board_posts_public_idx').on(t.isPublished, t.deletedAt, t.category, t.isImportant, t.publishedAt, t.id),
+    index('board_posts_public_idx').on(
+      t.isPublished,
+      t.deletedAt,
+      t.category,
+      t.isImportant,
+      t.publishedAt,
+      t.id,
+    ),
     // The admin list, deleted included, newest first.
     index('board_posts_admin_idx').on(t.category, t.createdAt, t.id),
   ],

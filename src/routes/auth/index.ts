@@ -175,7 +175,8 @@ auth.openapi(
     if (user?.status === 'pending') await afterConfirmation(c, email);
     setAuthCookies(c, c.get('env'), tokens, sub);
     if (deletion.state === 'canceled') {
-      return ok(c, { user: { email }, accountDeletionCanceled: true }, { status: 201, message: '로그인되었습니다. 탈퇴 요청이 취소되었습니다.' });
+      const message = '로그인되었습니다. 탈퇴 요청이 취소되었습니다.';
+      return ok(c, { user: { email }, accountDeletionCanceled: true }, { status: 201, message });
     }
     return ok(c, { user: { email } }, { status: 201, message: '로그인되었습니다.' });
   },

@@ -1,4 +1,5 @@
-// GET /board/:id — one published notice with its content; counts a view like PATCH /board/:id/views.
+// GET /board/:id — one published notice with its content; counts a view like PATCH
+// /board/:id/views.
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { authOptional } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
@@ -15,7 +16,10 @@ export const getRoute = createRoute({
   summary: 'A published notice (counts a view, once per viewer and Korean day)',
   middleware: [authOptional] as const,
   request: { params: BoardIdParam },
-  responses: { 200: jsonContent(envelope(BoardDetail), 'The notice'), ...errorResponses(400, 401, 404) },
+  responses: {
+    200: jsonContent(envelope(BoardDetail), 'The notice'),
+    ...errorResponses(400, 401, 404),
+  },
 });
 
 export const get = new OpenAPIHono<AppEnv>().openapi(getRoute, async (c) => {

@@ -13,7 +13,10 @@ export const listRoute = createRoute({
   summary: 'Published notices of a category, important ones first, newest first (page/limit)',
   request: { query: z.object({ category: BoardCategoryParam.optional(), ...PageParams }) },
   responses: {
-    200: jsonContent(envelope(z.object({ posts: z.array(BoardListItem), pagination: Pagination })), 'A page of notices'),
+    200: jsonContent(
+      envelope(z.object({ posts: z.array(BoardListItem), pagination: Pagination })),
+      'A page of notices',
+    ),
     ...errorResponses(400),
   },
 });

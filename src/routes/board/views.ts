@@ -1,5 +1,5 @@
-// PATCH /board/:id/views — counts a view, once per viewer per Korean day (the detail GET counts too, and
-// the client calls both: the second is then a no-op).
+// PATCH /board/:id/views — counts a view, once per viewer per Korean day (the detail GET counts
+// too, and the client calls both: the second is then a no-op).
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { authOptional } from '../../auth/middleware.ts';
@@ -20,11 +20,14 @@ export const viewsRoute = createRoute({
   method: 'patch',
   path: '/{id}/views',
   tags: ['board'],
-  summary: "Count a view of a notice (once per viewer and Korean day)",
+  summary: 'Count a view of a notice (once per viewer and Korean day)',
   middleware: [authOptional] as const,
   request: { params: BoardIdParam },
   responses: {
-    200: jsonContent(envelope(z.object({ views: z.number().int(), counted: z.boolean() })), 'The view count'),
+    200: jsonContent(
+      envelope(z.object({ views: z.number().int(), counted: z.boolean() })),
+      'The view count',
+    ),
     ...errorResponses(400, 401, 404),
   },
 });
@@ -32,6 +35,11 @@ export const viewsRoute = createRoute({
 export const views = new OpenAPIHono<AppEnv>().openapi(viewsRoute, async (c) => {
   const { id } = c.req.valid('param');
   const { db, clock } = c.get('services');
-  const { views: count, counted } = await recordBoardView(db, id, await boardViewerKey(c), clock.now());
+  const { views: count, counted } = await recordBoardView(
+    db,
+    id,
+    await boardViewerKey(c),
+    clock.now(),
+  );
   return ok(c, { views: count, counted });
 });

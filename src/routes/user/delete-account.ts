@@ -1,7 +1,7 @@
-// DELETE /user/account — the settings page's delete-account modal. The modal checks the typed "삭제" itself
-// and sends no body, so re-authentication is a recent sign-in: the session's auth_time must be at most
-// ACCOUNT_DELETION_REAUTH_MINUTES old (else 401 REAUTH_REQUIRED). The request then waits out the grace
-// period (signing in again cancels it); every session is signed out now.
+// DELETE /user/account — the settings page's delete-account modal. The modal checks the typed "삭제"
+// itself and sends no body, so re-authentication is a recent sign-in: the session's auth_time must
+// be at most ACCOUNT_DELETION_REAUTH_MINUTES old (else 401 REAUTH_REQUIRED). The request then waits
+// out the grace period (signing in again cancels it); every session is signed out now.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { getCookie } from 'hono/cookie';
 import { decodeJwt } from 'jose';
@@ -28,10 +28,14 @@ export const deleteAccountRoute = createRoute({
   method: 'delete',
   path: '/account',
   tags: ['user'],
-  summary: 'Ask to delete the account: anonymised after the grace period unless the user signs in again',
+  summary:
+    'Ask to delete the account: anonymised after the grace period unless the user signs in again',
   middleware: [authRequired] as const,
   responses: {
-    200: jsonContent(envelope(DeletionRequested), 'Deletion scheduled; the sessions are signed out'),
+    200: jsonContent(
+      envelope(DeletionRequested),
+      'Deletion scheduled; the sessions are signed out',
+    ),
     ...errorResponses(401),
   },
 });
@@ -42,13 +46,26 @@ export const deleteAccount = new OpenAPIHono<AppEnv>().openapi(deleteAccountRout
   const env = c.get('env');
   const { db, clock, logger } = c.get('services');
   const now = clock.now();
-  assertFreshSignIn(decodeJwt(viewer.accessToken).auth_time, now, env.ACCOUNT_DELETION_REAUTH_MINUTES);
+  assertFreshSignIn(
+    decodeJwt(viewer.accessToken).auth_time,
+    now,
+    env.ACCOUNT_DELETION_REAUTH_MINUTES,
+  );
   const { deletion } = await requestDeletion(db, viewer.id, now, env.ACCOUNT_DELETION_GRACE_DAYS);
 
   const cognito = cognitoFor(c);
   const refreshToken = getCookie(c, COOKIE.refresh);
-  if (refreshToken) await cognito.revokeRefreshToken(refreshToken).catch((err: unknown) => logger.info('account deletion: refresh token not revoked', { error: err }));
-  await cognito.globalSignOut(viewer.accessToken).catch((err: unknown) => logger.info('account deletion: global sign-out not applied', { error: err }));
+  if (refreshToken)
+    await cognito
+      .revokeRefreshToken(refreshToken)
+      .catch((err: unknown) =>
+        logger.info('account deletion: refresh token not revoked', { error: err }),
+      );
+  await cognito
+    .globalSignOut(viewer.accessToken)
+    .catch((err: unknown) =>
+      logger.info('account deletion: global sign-out not applied', { error: err }),
+    );
   clearAuthCookies(c, env);
 
   const days = env.ACCOUNT_DELETION_GRACE_DAYS;

@@ -14,7 +14,10 @@ export const createBoardRoute = createRoute({
   summary: 'Write a notice',
   middleware: [authRequired, adminOnly] as const,
   request: jsonBody(CreateBoardBody),
-  responses: { 201: jsonContent(envelope(AdminBoardPost), 'Created'), ...errorResponses(400, 401, 403) },
+  responses: {
+    201: jsonContent(envelope(AdminBoardPost), 'Created'),
+    ...errorResponses(400, 401, 403),
+  },
 });
 
 export const create = new OpenAPIHono<AppEnv>().openapi(createBoardRoute, async (c) => {

@@ -15,7 +15,10 @@ export const deleteRoute = createRoute({
   summary: 'Delete a notice (soft; restorable)',
   middleware: [authRequired, adminOnly] as const,
   request: { params: BoardIdParam },
-  responses: { 200: jsonContent(envelope(AdminBoardPost), 'Deleted'), ...errorResponses(400, 401, 403, 404) },
+  responses: {
+    200: jsonContent(envelope(AdminBoardPost), 'Deleted'),
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export const remove = new OpenAPIHono<AppEnv>().openapi(deleteRoute, async (c) => {

@@ -15,7 +15,10 @@ export const getRoute = createRoute({
   summary: 'A notice for the admin',
   middleware: [authRequired, adminOnly] as const,
   request: { params: BoardIdParam },
-  responses: { 200: jsonContent(envelope(AdminBoardPost), 'The notice'), ...errorResponses(400, 401, 403, 404) },
+  responses: {
+    200: jsonContent(envelope(AdminBoardPost), 'The notice'),
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export const get = new OpenAPIHono<AppEnv>().openapi(getRoute, async (c) => {

@@ -19,11 +19,17 @@ export const listRoute = createRoute({
       category: BoardCategoryParam.optional(),
       ...PageParams,
       limit: z.coerce.number().int().min(1).max(100).default(20),
-      includeDeleted: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+      includeDeleted: z
+        .enum(['true', 'false'])
+        .default('false')
+        .transform((v) => v === 'true'),
     }),
   },
   responses: {
-    200: jsonContent(envelope(z.object({ posts: z.array(AdminBoardPost), pagination: Pagination })), 'A page of notices'),
+    200: jsonContent(
+      envelope(z.object({ posts: z.array(AdminBoardPost), pagination: Pagination })),
+      'A page of notices',
+    ),
     ...errorResponses(400, 401, 403),
   },
 });

@@ -15,7 +15,10 @@ export const restoreRoute = createRoute({
   summary: 'Restore a deleted notice',
   middleware: [authRequired, adminOnly] as const,
   request: { params: BoardIdParam },
-  responses: { 200: jsonContent(envelope(AdminBoardPost), 'Restored'), ...errorResponses(400, 401, 403, 404) },
+  responses: {
+    200: jsonContent(envelope(AdminBoardPost), 'Restored'),
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export const restore = new OpenAPIHono<AppEnv>().openapi(restoreRoute, async (c) => {

@@ -15,11 +15,20 @@ export const updateRoute = createRoute({
   summary: 'Edit a notice',
   middleware: [authRequired, adminOnly] as const,
   request: { params: BoardIdParam, ...jsonBody(UpdateBoardBody) },
-  responses: { 200: jsonContent(envelope(AdminBoardPost), 'Updated'), ...errorResponses(400, 401, 403, 404, 409) },
+  responses: {
+    200: jsonContent(envelope(AdminBoardPost), 'Updated'),
+    ...errorResponses(400, 401, 403, 404, 409),
+  },
 });
 
 export const update = new OpenAPIHono<AppEnv>().openapi(updateRoute, async (c) => {
   const { db, clock } = c.get('services');
-  const post = await updateBoardPost(db, viewerId(c), c.req.valid('param').id, toInput(c.req.valid('json')), clock.now());
+  const post = await updateBoardPost(
+    db,
+    viewerId(c),
+    c.req.valid('param').id,
+    toInput(c.req.valid('json')),
+    clock.now(),
+  );
   return ok(c, adminView(post), { message: '게시글이 수정되었습니다.' });
 });
