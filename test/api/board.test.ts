@@ -2,7 +2,8 @@
 // notices for the public, views once per viewer and Korean day (parallel requests count once), and
 // the admin client's CRUD with soft delete and restore, admin only.
 import { eq } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedNotices } from '../../dev/seed/notices.ts';
 import { boardPosts, boardViews, users } from '../../src/db/schema/index.ts';
 import { kstDay, recordBoardView } from '../../src/domain/board.ts';
 import { api, freshIp, postJson, putJson, tokenFor } from './auth-helpers.ts';
@@ -83,6 +84,13 @@ beforeAll(async () => {
   await db.delete(boardPosts);
   admin = await makeUser('admin');
   member = await makeUser('user');
+});
+
+// …and leave it with the demo notices the stack seeded.
+afterAll(async () => {
+  await db.delete(boardViews);
+  await db.delete(boardPosts);
+  await seedNotices(db);
 });
 
 describe('public board', () => {
