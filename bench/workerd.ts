@@ -38,6 +38,7 @@ export async function startWorkerd(bundleDir: string, vars: Record<string, strin
     '(name = "MEDIA_QUEUE", queue = "queue-sink")',
     '(name = "RL_AUTH_IP", wrapped = (moduleName = "bench:ratelimit"))',
     '(name = "RL_AUTH_EMAIL", wrapped = (moduleName = "bench:ratelimit"))',
+    '(name = "RL_EXPORT", wrapped = (moduleName = "bench:ratelimit"))',
   ];
   const config = `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (

@@ -25,6 +25,8 @@ import { root } from './routes/root/index.ts';
 import { subscription } from './routes/subscription/index.ts';
 import { user } from './routes/user/index.ts';
 import { wallet } from './routes/wallet/index.ts';
+import { board } from './routes/board/index.ts';
+import { adminBoard } from './routes/admin/board/index.ts';
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({
@@ -59,6 +61,8 @@ export function createApp() {
   app.route('/feed', feedRoutes);
   app.route('/explore', exploreRoutes);
   app.route('/payment', paymentRoutes);
+  app.route('/board', board);
+  app.route('/admin/board', adminBoard);
 
   app.doc31('/openapi.json', (c) => ({
     openapi: '3.1.0',

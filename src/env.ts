@@ -108,11 +108,19 @@ export const envSchema = z.object({
    * behaviour").
    */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** Days between a deletion request and the anonymisation; signing in within them cancels it. */
+  ACCOUNT_DELETION_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(14),
+  /** Deleting an account needs a sign-in at most this many minutes old (the token's auth_time). */
+  ACCOUNT_DELETION_REAUTH_MINUTES: z.coerce.number().int().min(1).max(1440).default(10),
+  /** IAM key for Cognito's admin API (AdminDeleteUser, SigV4); unset = unsigned (cognito-local). */
+  COGNITO_ADMIN_ACCESS_KEY_ID: z.string().min(1).optional(),
+  COGNITO_ADMIN_SECRET_ACCESS_KEY: z.string().min(1).optional(),
 
   WALLET_QUEUE: queueBinding,
   MEDIA_QUEUE: queueBinding,
   RL_AUTH_IP: rateLimitBinding,
   RL_AUTH_EMAIL: rateLimitBinding,
+  RL_EXPORT: rateLimitBinding,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -126,6 +134,8 @@ export interface CognitoSettings {
   issuer: string;
   jwksUrl: string;
   allowedClientIds: string[];
+  /** Credentials for the admin operations (real Cognito needs them; cognito-local does not). */
+  admin?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export function cognitoSettings(env: Env): CognitoSettings {
@@ -139,6 +149,14 @@ export function cognitoSettings(env: Env): CognitoSettings {
     issuer,
     jwksUrl: `${issuer}/.well-known/jwks.json`,
     allowedClientIds: env.COGNITO_ALLOWED_CLIENT_IDS ?? [env.COGNITO_CLIENT_ID],
+    ...(env.COGNITO_ADMIN_ACCESS_KEY_ID && env.COGNITO_ADMIN_SECRET_ACCESS_KEY
+      ? {
+          admin: {
+            accessKeyId: env.COGNITO_ADMIN_ACCESS_KEY_ID,
+            secretAccessKey: env.COGNITO_ADMIN_SECRET_ACCESS_KEY,
+          },
+        }
+      : {}),
   };
 }
 

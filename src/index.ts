@@ -9,6 +9,7 @@ import { checkLedgerInvariants } from './domain/ledger.ts';
 import { runRenewals } from './domain/renewals.ts';
 import { createLogger } from './lib/logger.ts';
 import { TossClient } from './lib/toss.ts';
+import { runAccountDeletions } from './jobs/account-deletions.ts';
 
 const app = createApp();
 
@@ -45,5 +46,7 @@ export default {
     if (payments.settled || payments.recovered || payments.expired || payments.flagged) logger.info('payment reconciliation', { ...payments });
     const ledger = await checkLedgerInvariants(createDb(env.DATABASE_URL));
     if (!ledger.ok) logger.error('ledger invariants broken', { ...ledger });
+    const deletions = await runAccountDeletions(env, logger, new Date(controller.scheduledTime));
+    if (deletions.due) logger.info('account deletions', { ...deletions });
   },
 } satisfies ExportedHandler<Bindings>;

@@ -8,6 +8,7 @@ import { creators, membershipItems, users } from '../../src/db/schema/index.ts';
 import { changeSupply, transfer } from '../../src/domain/ledger.ts';
 import { ensureWallet, kngWallet } from '../../src/domain/wallets.ts';
 import { cognitoCall, type CognitoInfo } from '../stack/cognito.ts';
+import { seedNotices } from './notices.ts';
 
 export const DEMO_PASSWORD = 'CrefansDemo1!';
 
@@ -145,5 +146,6 @@ export async function seedDemo(db: Database, cognito: CognitoInfo): Promise<Demo
     reason: 'charge',
     referenceType: 'seed',
   });
+  await seedNotices(db);
   return { creatorId, fanId };
 }

@@ -1,5 +1,8 @@
-// The Cognito user-pool JSON API over fetch (no SDK: the Worker bundle stays small). Only the
-// user-level operations are used, so no IAM credentials are needed in the Worker.
+// The Cognito user-pool JSON API over fetch (no SDK: the Worker bundle stays small). The user-level
+// operations need no IAM credentials; the one admin operation (AdminDeleteUser, for account
+// deletion) is SigV4-signed when COGNITO_ADMIN_* credentials are configured (cognito-local accepts
+// it unsigned).
+import { AwsClient } from 'aws4fetch';
 import type { CognitoSettings } from '../env.ts';
 
 export class CognitoError extends Error {
@@ -39,10 +42,14 @@ export class CognitoClient {
     this.settings = settings;
   }
 
-  private async call<T>(operation: string, body: Record<string, unknown>): Promise<T> {
+  private async call<T>(
+    operation: string,
+    body: Record<string, unknown>,
+    signed = false,
+  ): Promise<T> {
     let res: Response;
     try {
-      res = await fetch(this.settings.endpoint, {
+      const init = {
         method: 'POST',
         headers: {
           'Content-Type': 'application/x-amz-json-1.1',
@@ -50,7 +57,12 @@ export class CognitoClient {
         },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(10_000),
-      });
+      };
+      const admin = signed ? this.settings.admin : undefined;
+      const { region, endpoint } = this.settings;
+      res = admin
+        ? await new AwsClient({ ...admin, region, service: 'cognito-idp', retries: 0 }).fetch(endpoint, init)
+        : await fetch(endpoint, init);
     } catch (err) {
       throw new CognitoError('ServiceUnavailable', `cognito ${operation} unreachable: ${(err as Error).message}`, 503);
     }
@@ -130,6 +142,21 @@ export class CognitoClient {
 
   async globalSignOut(accessToken: string): Promise<void> {
     await this.call('GlobalSignOut', { AccessToken: accessToken });
+  }
+
+  /**
+   * Removes the user from the pool (account deletion). `username` may be the sub. Answers 'absent'
+   * when the user is already gone, so a retried deletion job goes on.
+   */
+  async adminDeleteUser(username: string): Promise<'deleted' | 'absent'> {
+    try {
+      const body = { UserPoolId: this.settings.userPoolId, Username: username };
+      await this.call('AdminDeleteUser', body, true);
+      return 'deleted';
+    } catch (err) {
+      if (err instanceof CognitoError && err.type === 'UserNotFoundException') return 'absent';
+      throw err;
+    }
   }
 
   async updateAttributes(accessToken: string, attributes: Record<string, string>): Promise<void> {

@@ -26,6 +26,7 @@ export const TRANSFER_REASONS = [
   { id: 6, code: 'creator_payout', name: '크리에이터 정산' },
   { id: 7, code: 'platform_fee', name: '플랫폼 수수료' },
   { id: 8, code: 'payment_cancel', name: '결제 취소 회수' },
+  { id: 9, code: 'account_forfeit', name: '탈퇴 회원 잔액 소멸' },
 ] as const;
 
 export async function applyReferenceData(db: Database): Promise<void> {

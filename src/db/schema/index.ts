@@ -7,3 +7,5 @@ export * from './social.ts';
 export * from './payments.ts';
 export * from './idempotency.ts';
 export * from './auth.ts';
+export * from './board.ts';
+export * from './account-deletions.ts';

@@ -22,6 +22,7 @@ import {
   nicknameProblem,
 } from '../../domain/identity.ts';
 import { viewerSummary } from '../../domain/profiles.ts';
+import { cancelDeletionOnSignIn } from '../../domain/account-deletion.ts';
 import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { envelope, errorResponses, jsonBody, jsonContent } from '../../lib/openapi.ts';
@@ -29,6 +30,7 @@ import { limitAuth } from '../../lib/rate-limit.ts';
 import { ConfirmBody, ConfirmQuery, EmailBody, EmailQuery, HandleBody, Me, NicknameBody, SignInBody, SignUpBody, UserEmail } from './schema.ts';
 
 const Empty = z.object({});
+const SignedIn = UserEmail.extend({ accountDeletionCanceled: z.literal(true).optional() });
 
 async function cognitoCall<T>(promise: Promise<T>, context: Parameters<typeof fromCognito>[1]): Promise<T> {
   try {
@@ -156,7 +158,7 @@ auth.openapi(
     tags: ['auth'],
     summary: 'Sign in; sets the access_token, id_token and refresh_token cookies',
     request: jsonBody(SignInBody),
-    responses: { 201: jsonContent(envelope(UserEmail), 'Signed in'), ...errorResponses(400, 401, 403, 429) },
+    responses: { 201: jsonContent(envelope(SignedIn), 'Signed in'), ...errorResponses(400, 401, 403, 429) },
   }),
   async (c) => {
     const { email, password } = c.req.valid('json');
@@ -164,13 +166,20 @@ auth.openapi(
     await limitAuth(c, 'signin', email);
     const tokens = await signInAttempt(c, email, () => cognitoCall(cognitoFor(c).signIn(email, password), 'signin'));
     const sub = String(decodeJwt(tokens.accessToken).sub);
-    const { db } = c.get('services');
+    const { db, clock } = c.get('services');
     const user = await getUser(db, sub);
     if (user && (user.status === 'suspended' || user.status === 'deleted')) {
       throw new ApiError('ACCOUNT_DISABLED', '이용이 제한된 계정입니다.');
     }
+    // Signing in within the grace period cancels a pending account deletion (and says so).
+    const deletion = await cancelDeletionOnSignIn(db, sub, clock.now());
+    if (deletion.state === 'processing') throw new ApiError('FORBIDDEN', '탈퇴 처리 중인 계정입니다.');
     if (user?.status === 'pending') await afterConfirmation(c, email);
     setAuthCookies(c, c.get('env'), tokens, sub);
+    if (deletion.state === 'canceled') {
+      const message = '로그인되었습니다. 탈퇴 요청이 취소되었습니다.';
+      return ok(c, { user: { email }, accountDeletionCanceled: true }, { status: 201, message });
+    }
     return ok(c, { user: { email } }, { status: 201, message: '로그인되었습니다.' });
   },
 );

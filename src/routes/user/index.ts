@@ -15,6 +15,8 @@ import { ApiError } from '../../lib/errors.ts';
 import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
 import { registerCoverImage } from './cover-image.ts';
 import { registerProfileImage } from './profile-image.ts';
+import { deleteAccount } from './delete-account.ts';
+import { exportData } from './export.ts';
 
 export const user = new OpenAPIHono<AppEnv>();
 
@@ -185,3 +187,6 @@ user.openapi(
 
 registerProfileImage(user);
 registerCoverImage(user);
+// Account deletion and the data export (one file per endpoint).
+user.route('/', deleteAccount);
+user.route('/', exportData);
