@@ -6,7 +6,7 @@ import { uuidv7 } from 'uuidv7';
 import type { AppEnv } from './context.ts';
 import { handleError, handleNotFound } from './lib/error-handler.ts';
 import { ApiError } from './lib/errors.ts';
-import { bodyGuard } from './middleware/body.ts';
+import { bodyGuardFor } from './middleware/body.ts';
 import { corsMiddleware } from './middleware/cors.ts';
 import { init } from './middleware/init.ts';
 import { auth } from './routes/auth/index.ts';
@@ -39,7 +39,7 @@ export function createApp() {
   app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 128, generator: () => uuidv7() }));
   app.use('*', init);
   app.use('*', corsMiddleware);
-  app.use('*', bodyGuard);
+  app.use('*', bodyGuardFor(app));
 
   app.route('/', root);
   app.route('/health', health);
