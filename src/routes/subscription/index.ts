@@ -145,6 +145,13 @@ subscription.openapi(
 );
 
 // Card memberships (Toss billing), the web client's flow: prepare → Toss billing-auth window → confirm.
+// The success page reads `membershipItemId` from its own query string. When a success URL already carried a
+// query (as ours did), the client's appended `?membershipItemId=…` made it `<id>?membershipItemId=<id>`:
+// the leading id is the one it meant, so confirm takes it from such a value too.
+const ConfirmTierId = z.preprocess(
+  (v) => (typeof v === 'string' ? (/^\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[?&#]|$)/i.exec(v)?.[1] ?? v) : v),
+  z.uuid(),
+);
 const settingsOf = (env: Env) => ({ feeBps: env.PLATFORM_FEE_BPS, graceDays: env.SUBSCRIPTION_GRACE_DAYS });
 
 subscription.openapi(
@@ -157,7 +164,7 @@ subscription.openapi(
     request: { body: { content: { 'application/json': { schema: z.object({ membershipItemId: z.uuid() }) } } } },
     responses: {
       200: jsonContent(
-        envelope(z.object({ membershipItemId: z.string(), membershipName: z.string(), price: z.number().int(), tokenPrice: z.number().int(), billingPeriod: z.number().int(), billingUnit: z.string(), customerKey: z.string(), clientKey: z.string(), successUrl: z.string(), failUrl: z.string() })),
+        envelope(z.object({ membershipItemId: z.string(), membershipName: z.string(), price: z.number().int(), priceKng: z.number().int(), tokenPrice: z.number().int(), billingPeriod: z.number().int(), billingUnit: z.string(), customerKey: z.string(), clientKey: z.string(), successUrl: z.string(), failUrl: z.string() })),
         'Prepared',
       ),
       ...errorResponses(400, 401, 404, 409),
@@ -173,7 +180,7 @@ subscription.openapi(
     tags: ['subscription'],
     summary: 'Finish a card membership: issue the billing key, charge the first period (or start the trial), subscribe',
     middleware: [authRequired] as const,
-    request: { body: { content: { 'application/json': { schema: z.object({ authKey: z.string().min(1).max(300), customerKey: z.string().min(1).max(300), membershipItemId: z.uuid(), userId: z.string().optional() }) } } } },
+    request: { body: { content: { 'application/json': { schema: z.object({ authKey: z.string().min(1).max(300), customerKey: z.string().min(1).max(300), membershipItemId: ConfirmTierId, userId: z.string().optional() }) } } } },
     responses: {
       200: jsonContent(
         envelope(
