@@ -152,3 +152,22 @@ export function requireKrMobile(input: string, path = 'phoneNumber'): string {
   if (!phone) throw new ApiError('VALIDATION_FAILED', PHONE_PROBLEM, { details: [{ path, message: PHONE_PROBLEM }] });
   return phone;
 }
+
+/** The legal name (personal information edit): 1–100 characters after trimming. */
+export async function changeName(db: Database, userId: string, name: string): Promise<string> {
+  const trimmed = name.trim();
+  if (trimmed.length < 1 || trimmed.length > 100) {
+    const message = '이름은 1~100자로 입력해 주세요.';
+    throw new ApiError('VALIDATION_FAILED', message, { details: [{ path: 'name', message }] });
+  }
+  await db.update(users).set({ name: trimmed }).where(eq(users.id, userId));
+  return trimmed;
+}
+
+/**
+ * The mirror's phone is the verified one: a new number is written here only after Cognito verified it
+ * (VerifyUserAttribute). Until then Cognito holds the new, unverified number and this row the old one.
+ */
+export async function setVerifiedPhone(db: Database, userId: string, phone: string): Promise<void> {
+  await db.update(users).set({ phoneNumber: phone }).where(eq(users.id, userId));
+}

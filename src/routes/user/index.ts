@@ -13,6 +13,8 @@ import { decodeCursor } from '../../lib/cursor.ts';
 import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
+import { updateMe } from './update-me.ts';
+import { verifyPhone } from './verify-phone.ts';
 
 export const user = new OpenAPIHono<AppEnv>();
 
@@ -180,3 +182,7 @@ user.openapi(
     return ok(c, { isCreator: await isActiveCreator(c.get('services').db, viewerId(c)) });
   },
 );
+
+// Personal information (my-page): one file per endpoint.
+user.route('/', updateMe);
+user.route('/', verifyPhone);
