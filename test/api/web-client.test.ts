@@ -201,4 +201,21 @@ describe('web client pages', () => {
       expectShape(res.body, { success: 'boolean', message: 'string' }, `${method} /follow`);
     }
   });
+
+  it('creator-center: the quick button becomes a creator with "default-category-id"; deleting a posting answers success', async () => {
+    const u = await makeCreator();
+    await db.delete(creators).where(eq(creators.userId, u));
+    const res = await readJson<{ success: boolean; data: { categoryId: string } }>(
+      await postJson('/user/become-creator', { category_id: 'default-category-id' }, { cookies: { access_token: await tokenFor(u) } }),
+    );
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.data.categoryId).toBe(CREATOR_CATEGORIES[0].id);
+    expect(((await get('/auth/me', u)).data as { user: { isCreator: boolean } }).user.isCreator).toBe(true);
+    const id = String((await post('/postings', { title: '지울 글', content: '본문', status: 'PUBLISHED' }, u)).data.id);
+    const del = await readJson<{ success: boolean }>(await api(`/postings/${id}`, { method: 'DELETE', cookies: { access_token: await tokenFor(u) } }));
+    expect(del.status, del.text).toBe(200);
+    expect(del.body.success).toBe(true);
+    const left = (await get('/postings/my/list?page=1&limit=10', u)).data as { postings: Json[]; total: number };
+    expect(left).toMatchObject({ postings: [], total: 0 });
+  });
 });

@@ -133,6 +133,10 @@ user.openapi(
   },
 );
 
+// The creator centre's quick "become a creator" button sends this literal instead of an id: the first
+// active category (by sort order) is the default it means.
+const DEFAULT_CATEGORY = 'default-category-id';
+
 const becomeCreator = (path: string) =>
   createRoute({
     method: 'post',
@@ -140,7 +144,7 @@ const becomeCreator = (path: string) =>
     tags: ['user'],
     summary: 'Become a creator in a category',
     middleware: [authRequired] as const,
-    request: { body: { content: { 'application/json': { schema: z.object({ category_id: z.uuid() }) } }, required: true } },
+    request: { body: { content: { 'application/json': { schema: z.object({ category_id: z.union([z.uuid(), z.literal(DEFAULT_CATEGORY)]) }) } }, required: true } },
     responses: {
       201: jsonContent(envelope(z.object({ isCreator: z.literal(true), creatorId: z.string(), categoryId: z.string() })), 'Now a creator'),
       ...errorResponses(400, 401, 404, 409),
@@ -150,20 +154,22 @@ const becomeCreator = (path: string) =>
 async function handleBecomeCreator(c: Context<AppEnv>, categoryId: string) {
   const id = viewerId(c);
   const { db } = c.get('services');
+  const live = and(eq(creatorCategories.isActive, true), isNull(creatorCategories.deletedAt));
   const [category] = await db
     .select({ id: creatorCategories.id })
     .from(creatorCategories)
-    .where(and(eq(creatorCategories.id, categoryId), eq(creatorCategories.isActive, true), isNull(creatorCategories.deletedAt)))
+    .where(categoryId === DEFAULT_CATEGORY ? live : and(eq(creatorCategories.id, categoryId), live))
+    .orderBy(asc(creatorCategories.sortOrder))
     .limit(1);
   if (!category) throw new ApiError('NOT_FOUND', '카테고리를 찾을 수 없습니다.');
   const creatorId = uuidv7();
   try {
-    await db.insert(creators).values({ id: creatorId, userId: id, categoryId });
+    await db.insert(creators).values({ id: creatorId, userId: id, categoryId: category.id });
   } catch (err) {
     if (isDuplicateKey(err)) throw new ApiError('ALREADY_CREATOR', '이미 크리에이터입니다.');
     throw err;
   }
-  return ok(c, { isCreator: true as const, creatorId, categoryId }, { status: 201, message: '크리에이터가 되었습니다.' });
+  return ok(c, { isCreator: true as const, creatorId, categoryId: category.id }, { status: 201, message: '크리에이터가 되었습니다.' });
 }
 
 user.openapi(becomeCreator('/become-creator'), (c) => handleBecomeCreator(c, c.req.valid('json').category_id));
