@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { api } from './auth-helpers.ts';
 import { expectError } from './helpers.ts';
 
-const send = (method: string, path: string, body: BodyInit, type: string) => api(path, { method, body, headers: { 'content-type': type } });
+const send = (method: string, path: string, body: BodyInit, type: string) =>
+  api(path, { method, body, headers: { 'content-type': type } });
 
 describe('routing before the body guard', () => {
   it.each([
@@ -19,9 +20,21 @@ describe('routing before the body guard', () => {
   });
 
   it('real routes keep 415, 400 and 413', async () => {
-    await expectError(await send('POST', '/auth/signin', 'email=a', 'application/x-www-form-urlencoded'), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    await expectError(await send('POST', '/auth/signin', '{"email":', 'application/json'), 400, 'INVALID_JSON');
-    await expectError(await send('POST', '/postings/0190a0a0-0000-7000-8000-000000000000/like', 'x', 'text/plain'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await expectError(
+      await send('POST', '/auth/signin', 'email=a', 'application/x-www-form-urlencoded'),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+    await expectError(
+      await send('POST', '/auth/signin', '{"email":', 'application/json'),
+      400,
+      'INVALID_JSON',
+    );
+    await expectError(
+      await send('POST', '/postings/0190a0a0-0000-7000-8000-000000000000/like', 'x', 'text/plain'),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
     const big = JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(2_000_000) });
     expect((await send('POST', '/auth/signin', big, 'application/json')).status).toBe(413);
   });

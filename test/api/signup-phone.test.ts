@@ -10,13 +10,24 @@ import { db } from './economy-helpers.ts';
 import { expectError, readJson } from './helpers.ts';
 
 const signUp = (email: string, phoneNumber: unknown) =>
-  postJson('/auth/signup', { email, password: PASSWORD, name: '테스트', nickname: uniqueNickname(), phoneNumber, isEarlybird: false });
+  postJson('/auth/signup', {
+    email,
+    password: PASSWORD,
+    name: '테스트',
+    nickname: uniqueNickname(),
+    phoneNumber,
+    isEarlybird: false,
+  });
 
 async function cognitoPhone(email: string): Promise<string | undefined> {
-  const user = await cognitoCall<{ UserAttributes: Array<{ Name: string; Value: string }> }>(stack.cognito.endpoint, 'AdminGetUser', {
-    UserPoolId: stack.cognito.userPoolId,
-    Username: email,
-  });
+  const user = await cognitoCall<{ UserAttributes: Array<{ Name: string; Value: string }> }>(
+    stack.cognito.endpoint,
+    'AdminGetUser',
+    {
+      UserPoolId: stack.cognito.userPoolId,
+      Username: email,
+    },
+  );
   return user.UserAttributes.find((a) => a.Name === 'phone_number')?.Value;
 }
 
@@ -32,14 +43,22 @@ const ACCEPTED: Array<[string, string]> = [
 ];
 
 describe('POST /auth/signup phone numbers', () => {
-  it.each(ACCEPTED)('%s (%s) is stored as +821012345678 in Cognito and locally', async (_label, phone) => {
-    const email = uniqueEmail('phone');
-    const res = await readJson<{ data: { user: { userSub: string } } }>(await signUp(email, phone));
-    expect(res.status, res.text).toBe(201);
-    expect(await cognitoPhone(email)).toBe('+821012345678');
-    const [row] = await db.select({ phone: users.phoneNumber }).from(users).where(eq(users.id, res.body.data.user.userSub));
-    expect(row?.phone).toBe('+821012345678');
-  });
+  it.each(ACCEPTED)(
+    '%s (%s) is stored as +821012345678 in Cognito and locally',
+    async (_label, phone) => {
+      const email = uniqueEmail('phone');
+      const res = await readJson<{ data: { user: { userSub: string } } }>(
+        await signUp(email, phone),
+      );
+      expect(res.status, res.text).toBe(201);
+      expect(await cognitoPhone(email)).toBe('+821012345678');
+      const [row] = await db
+        .select({ phone: users.phoneNumber })
+        .from(users)
+        .where(eq(users.id, res.body.data.user.userSub));
+      expect(row?.phone).toBe('+821012345678');
+    },
+  );
 
   it.each([
     ['too short', '010-1234'],

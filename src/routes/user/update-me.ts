@@ -28,7 +28,10 @@ export const PersonalInfo = z
   .object({
     name: z.string(),
     phoneNumber: z.string().nullable().openapi({ description: 'The verified number (E.164)' }),
-    pendingPhoneNumber: z.string().nullable().openapi({ description: 'A new number waiting for its code' }),
+    pendingPhoneNumber: z
+      .string()
+      .nullable()
+      .openapi({ description: 'A new number waiting for its code' }),
     phoneVerificationRequired: z.boolean(),
   })
   .openapi('PersonalInfo');
@@ -41,7 +44,10 @@ updateMe.openapi(
     summary: 'Edit my name and phone number (a new phone number is verified with a code)',
     middleware: [authRequired] as const,
     request: jsonBody(Body),
-    responses: { 200: jsonContent(envelope(PersonalInfo), 'Changed'), ...errorResponses(400, 401, 404, 429, 503) },
+    responses: {
+      200: jsonContent(envelope(PersonalInfo), 'Changed'),
+      ...errorResponses(400, 401, 404, 429, 503),
+    },
   }),
   async (c) => {
     const viewer = c.get('viewer');
@@ -54,8 +60,11 @@ updateMe.openapi(
       const phone = requireKrMobile(body.phoneNumber);
       await limitAuth(c, 'phone-code', viewer.id);
       try {
-        const { codeSentTo } = await cognito.updateAttributes(viewer.accessToken, { phone_number: phone });
-        if (codeSentTo.length === 0) await cognito.sendAttributeCode(viewer.accessToken, 'phone_number');
+        const { codeSentTo } = await cognito.updateAttributes(viewer.accessToken, {
+          phone_number: phone,
+        });
+        if (codeSentTo.length === 0)
+          await cognito.sendAttributeCode(viewer.accessToken, 'phone_number');
       } catch (err) {
         throw fromCognito(err, 'update');
       }
@@ -64,14 +73,25 @@ updateMe.openapi(
     if (body.name !== undefined) {
       const name = await changeName(db, viewer.id, body.name);
       // The database is the source of truth; Cognito's copy (for the id token) is best effort, as for nicknames.
-      await cognito.updateAttributes(viewer.accessToken, { name }).catch((err: unknown) => logger.warn('cognito name sync failed', { error: err }));
+      await cognito
+        .updateAttributes(viewer.accessToken, { name })
+        .catch((err: unknown) => logger.warn('cognito name sync failed', { error: err }));
     }
     const user = await getUser(db, viewer.id);
     if (!user) throw new ApiError('NOT_FOUND', '사용자를 찾을 수 없습니다.');
     return ok(
       c,
-      { name: user.name, phoneNumber: user.phoneNumber, pendingPhoneNumber: pending, phoneVerificationRequired: pending !== null },
-      { message: pending ? '인증 코드를 보냈습니다. 코드를 입력하면 휴대폰 번호가 변경됩니다.' : '개인정보가 변경되었습니다.' },
+      {
+        name: user.name,
+        phoneNumber: user.phoneNumber,
+        pendingPhoneNumber: pending,
+        phoneVerificationRequired: pending !== null,
+      },
+      {
+        message: pending
+          ? '인증 코드를 보냈습니다. 코드를 입력하면 휴대폰 번호가 변경됩니다.'
+          : '개인정보가 변경되었습니다.',
+      },
     );
   },
 );

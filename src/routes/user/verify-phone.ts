@@ -14,7 +14,14 @@ import { PersonalInfo } from './update-me.ts';
 
 export const verifyPhone = new OpenAPIHono<AppEnv>();
 
-const Body = z.object({ code: z.string().trim().regex(/^\d{4,10}$/, '인증 코드는 숫자입니다.') }).openapi('VerifyPhoneBody');
+const Body = z
+  .object({
+    code: z
+      .string()
+      .trim()
+      .regex(/^\d{4,10}$/, '인증 코드는 숫자입니다.'),
+  })
+  .openapi('VerifyPhoneBody');
 
 verifyPhone.openapi(
   createRoute({
@@ -24,7 +31,10 @@ verifyPhone.openapi(
     summary: 'Confirm a new phone number with the code Cognito sent',
     middleware: [authRequired] as const,
     request: jsonBody(Body),
-    responses: { 200: jsonContent(envelope(PersonalInfo), 'Verified'), ...errorResponses(400, 401, 404, 429, 503) },
+    responses: {
+      200: jsonContent(envelope(PersonalInfo), 'Verified'),
+      ...errorResponses(400, 401, 404, 429, 503),
+    },
   }),
   async (c) => {
     const viewer = c.get('viewer');
@@ -39,11 +49,21 @@ verifyPhone.openapi(
       throw fromCognito(err, 'update');
     }
     const phone = normalizeKrMobile(attributes.phone_number ?? '');
-    if (!phone || attributes.phone_number_verified !== 'true') throw new ApiError('INVALID_CODE', '인증 코드가 올바르지 않습니다.');
+    if (!phone || attributes.phone_number_verified !== 'true')
+      throw new ApiError('INVALID_CODE', '인증 코드가 올바르지 않습니다.');
     const { db } = c.get('services');
     await setVerifiedPhone(db, viewer.id, phone);
     const user = await getUser(db, viewer.id);
     if (!user) throw new ApiError('NOT_FOUND', '사용자를 찾을 수 없습니다.');
-    return ok(c, { name: user.name, phoneNumber: user.phoneNumber, pendingPhoneNumber: null, phoneVerificationRequired: false }, { message: '휴대폰 번호가 인증되었습니다.' });
+    return ok(
+      c,
+      {
+        name: user.name,
+        phoneNumber: user.phoneNumber,
+        pendingPhoneNumber: null,
+        phoneVerificationRequired: false,
+      },
+      { message: '휴대폰 번호가 인증되었습니다.' },
+    );
   },
 );
