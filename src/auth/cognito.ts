@@ -133,8 +133,12 @@ export class CognitoClient {
   }
 
   /** Returns where Cognito sent verification codes (empty when nothing needs verifying). */
-  async updateAttributes(accessToken: string, attributes: Record<string, string>): Promise<{ codeSentTo: string[] }> {
-    const out = await this.call<{ CodeDeliveryDetailsList?: Array<{ AttributeName?: string }> }>('UpdateUserAttributes', {
+  async updateAttributes(
+    accessToken: string,
+    attributes: Record<string, string>,
+  ): Promise<{ codeSentTo: string[] }> {
+    type Out = { CodeDeliveryDetailsList?: Array<{ AttributeName?: string }> };
+    const out = await this.call<Out>('UpdateUserAttributes', {
       AccessToken: accessToken,
       UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
     });
@@ -142,15 +146,23 @@ export class CognitoClient {
   }
 
   async sendAttributeCode(accessToken: string, attributeName: string): Promise<void> {
-    await this.call('GetUserAttributeVerificationCode', { AccessToken: accessToken, AttributeName: attributeName });
+    await this.call('GetUserAttributeVerificationCode', {
+      AccessToken: accessToken,
+      AttributeName: attributeName,
+    });
   }
 
   async verifyAttribute(accessToken: string, attributeName: string, code: string): Promise<void> {
-    await this.call('VerifyUserAttribute', { AccessToken: accessToken, AttributeName: attributeName, Code: code });
+    await this.call('VerifyUserAttribute', {
+      AccessToken: accessToken,
+      AttributeName: attributeName,
+      Code: code,
+    });
   }
 
   async getAttributes(accessToken: string): Promise<Record<string, string>> {
-    const out = await this.call<{ UserAttributes?: Array<{ Name: string; Value: string }> }>('GetUser', { AccessToken: accessToken });
+    type Out = { UserAttributes?: Array<{ Name: string; Value: string }> };
+    const out = await this.call<Out>('GetUser', { AccessToken: accessToken });
     return Object.fromEntries((out.UserAttributes ?? []).map((a) => [a.Name, a.Value]));
   }
 }

@@ -38,8 +38,8 @@ export async function prepareCardSubscription(db: Database, env: Env, userId: st
     billingUnit: tier.billingUnit,
     customerKey: customerKeyFor(userId),
     clientKey: env.TOSS_CLIENT_KEY,
-    // Bare, as the original: the client appends `?membershipItemId=…&userId=…` itself, and Toss then adds
-    // `&customerKey=…&authKey=…`; a query here would make the client's `?` a second one.
+    // Bare, as the original: the client appends `?membershipItemId=…&userId=…` itself, and Toss
+    // then adds `&customerKey=…&authKey=…`; a query here would make the client's `?` a second one.
     successUrl: `${web}/subscription/billing/success`,
     failUrl: `${web}/subscription/billing/fail`,
   };

@@ -150,7 +150,13 @@ export async function loadGateFacts(
   for (const b of bought) facts.purchased.add(b.postingId);
   for (const t of tiers) {
     const list = facts.tiersByCreator.get(t.creatorId) ?? [];
-    list.push({ id: t.id, name: t.name, level: t.level, price: tierPriceKrw(t.price), priceKng: t.price });
+    list.push({
+      id: t.id,
+      name: t.name,
+      level: t.level,
+      price: tierPriceKrw(t.price),
+      priceKng: t.price,
+    });
     facts.tiersByCreator.set(t.creatorId, list);
   }
   return { viewer: { id: viewerId, isAdmin: role[0]?.role === 'admin' }, facts };

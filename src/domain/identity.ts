@@ -131,10 +131,11 @@ export function isDuplicateKey(err: unknown): boolean {
   return false;
 }
 
-// Phone numbers. Cognito wants E.164 (`+821012345678`); people type `010-1234-5678`, and the web client sends
-// `"+82" + "010…"` (`+8201012345678`, the trunk 0 kept). libphonenumber-js (its mobile-only metadata, about
-// 34 KB gzipped in the Worker) parses every such form, strips the trunk 0 after +82, and knows which KR
-// ranges are mobile. Only Korean mobile numbers are accepted: the number receives the SMS codes.
+// Phone numbers. Cognito wants E.164 (`+821012345678`); people type `010-1234-5678`, and the web
+// client sends `"+82" + "010…"` (`+8201012345678`, the trunk 0 kept). libphonenumber-js (its
+// mobile-only metadata, about 34 KB gzipped in the Worker) parses every such form, strips the trunk
+// 0 after +82, and knows which KR ranges are mobile. Only Korean mobile numbers are accepted: the
+// number receives the SMS codes.
 export const PHONE_PROBLEM = '휴대폰 번호 형식이 올바르지 않습니다. 010-1234-5678처럼 입력해 주세요.';
 
 /** A Korean mobile number in any usual form, as E.164; null when it is not one. */
@@ -146,10 +147,12 @@ export function normalizeKrMobile(input: string): string | null {
   return parsed.getType() === 'MOBILE' ? parsed.number : null;
 }
 
-/** The same, for a request field: a clear 400 naming the field when it is not a Korean mobile number. */
+/** The same for a request field: a clear 400 naming the field when it is not a Korean mobile. */
 export function requireKrMobile(input: string, path = 'phoneNumber'): string {
   const phone = normalizeKrMobile(input);
-  if (!phone) throw new ApiError('VALIDATION_FAILED', PHONE_PROBLEM, { details: [{ path, message: PHONE_PROBLEM }] });
+  if (!phone) {
+    throw new ApiError('VALIDATION_FAILED', PHONE_PROBLEM, { details: [{ path, message: PHONE_PROBLEM }] });
+  }
   return phone;
 }
 
@@ -165,8 +168,9 @@ export async function changeName(db: Database, userId: string, name: string): Pr
 }
 
 /**
- * The mirror's phone is the verified one: a new number is written here only after Cognito verified it
- * (VerifyUserAttribute). Until then Cognito holds the new, unverified number and this row the old one.
+ * The mirror's phone is the verified one: a new number is written here only after Cognito verified
+ * it (VerifyUserAttribute). Until then Cognito holds the new, unverified number and this row the
+ * old one.
  */
 export async function setVerifiedPhone(db: Database, userId: string, phone: string): Promise<void> {
   await db.update(users).set({ phoneNumber: phone }).where(eq(users.id, userId));

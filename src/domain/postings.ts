@@ -183,8 +183,8 @@ export interface PostingView {
   imageCount: number;
   videoCount: number;
   lockedMediaCount: number;
-  // The creator centre's post table reads these snake_case names (the original's Prisma rows) and calls
-  // .toLocaleString() on the counts: the same facts once more in that spelling.
+  // The creator centre's post table reads these snake_case names (the original's Prisma rows) and
+  // calls .toLocaleString() on the counts: the same facts once more in that spelling.
   total_view_count: number;
   unique_view_count: number;
   like_count: number;

@@ -23,9 +23,9 @@ export const bodyGuard = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /**
- * The body guard for an app: requests that no route answers skip it and reach the not-found handler (404
- * before 415). The table of the app's routes (middleware, registered for every method, left out) is built
- * once per isolate on the first request, after every route was mounted.
+ * The body guard for an app: requests that no route answers skip it and reach the not-found handler
+ * (404 before 415). The table of the app's routes (middleware, registered for every method, left
+ * out) is built once per isolate on the first request, after every route was mounted.
  */
 export function bodyGuardFor(app: Pick<Hono<AppEnv>, 'routes'>) {
   let table: TrieRouter<true> | null = null;
@@ -37,7 +37,8 @@ export function bodyGuardFor(app: Pick<Hono<AppEnv>, 'routes'>) {
     return table.match(method, path)[0].length > 0;
   };
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (!WITH_BODY.has(c.req.method) || !hasBody(c.req.raw) || !routed(c.req.method, c.req.path)) return next();
+    const { method, path, raw } = c.req;
+    if (!WITH_BODY.has(method) || !hasBody(raw) || !routed(method, path)) return next();
     return checkBody(c, next);
   });
 }

@@ -9,7 +9,8 @@ export const SignUpBody = z
     password: Password,
     name: z.string().trim().min(1).max(100),
     nickname: z.string().trim(),
-    // Any usual Korean mobile form; the route normalises it to E.164 (domain/identity requireKrMobile).
+    // Any usual Korean mobile form; the route normalises it to E.164 (domain/identity
+    // requireKrMobile).
     phoneNumber: z.string().max(32).openapi({ example: '010-1234-5678' }),
     isEarlybird: z.boolean().optional(),
   })

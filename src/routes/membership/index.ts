@@ -20,7 +20,8 @@ const TierFields = {
   description: z.string().max(2000).nullish(),
   benefits: Benefits,
   level: z.number().int().min(1).max(10),
-  // KRW as the client's "가격 (원)" field; rounded to whole KNG (see domain/memberships). `priceKng` wins.
+  // KRW as the client's "가격 (원)" field; rounded to whole KNG (see domain/memberships). `priceKng`
+  // wins.
   price: z.coerce.number().int().min(0).max(100_000_000),
   priceKng: z.number().int().min(0).max(1_000_000),
   billing_unit: z.enum(PERIOD_UNITS),
@@ -57,7 +58,7 @@ const Tier = z
     benefit_list: z.array(z.string()),
     level: z.number().int(),
     price: z.number().int().openapi({ description: 'KRW: what a card is charged per period' }),
-    priceKng: z.number().int().openapi({ description: 'KNG: what a KNG subscription debits per period' }),
+    priceKng: z.number().int().openapi({ description: 'KNG: what a KNG subscription debits' }),
     billing_unit: z.string(),
     billing_period: z.number().int(),
     trial_unit: z.string(),
@@ -89,7 +90,8 @@ function toInput(body: Partial<z.infer<typeof TierBody>>): Partial<TierInput> {
 function priceNote(body: { price?: number; priceKng?: number }): string {
   if (body.priceKng !== undefined || body.price === undefined) return '';
   const krw = tierPriceKrw(kngForKrw(body.price));
-  return krw === body.price ? '' : ` 가격은 1콩(110원) 단위로 맞춰 ${krw.toLocaleString('ko-KR')}원으로 저장되었습니다.`;
+  if (krw === body.price) return '';
+  return ` 가격은 1콩(110원) 단위로 맞춰 ${krw.toLocaleString('ko-KR')}원으로 저장되었습니다.`;
 }
 
 const creatorRoute = [authRequired, creatorOnly];
@@ -107,7 +109,9 @@ membership.openapi(
   async (c) => {
     const body = c.req.valid('json');
     if (body.price === undefined && body.priceKng === undefined) {
-      throw new ApiError('VALIDATION_FAILED', '가격을 입력해 주세요.', { details: [{ path: 'price', message: 'price (KRW) or priceKng is required' }] });
+      throw new ApiError('VALIDATION_FAILED', '가격을 입력해 주세요.', {
+        details: [{ path: 'price', message: 'price (KRW) or priceKng is required' }],
+      });
     }
     const item = await createTier(c.get('services').db, viewerId(c), toInput(body) as TierInput);
     return ok(c, tierView(item), { status: 201, message: `멤버십이 생성되었습니다.${priceNote(body)}` });
@@ -167,7 +171,8 @@ membership.openapi(
   }),
   async (c) => {
     const body = c.req.valid('json');
-    const item = await updateTier(c.get('services').db, viewerId(c), c.req.valid('param').id, toInput(body));
+    const { db } = c.get('services');
+    const item = await updateTier(db, viewerId(c), c.req.valid('param').id, toInput(body));
     return ok(c, tierView(item), { message: `멤버십이 수정되었습니다.${priceNote(body)}` });
   },
 );

@@ -65,8 +65,19 @@ async function isCreator(c: Context<AppEnv>, userId: string): Promise<boolean> {
 }
 
 const IdParam = z.object({ id: z.uuid() });
-const Person = z.object({ id: z.string(), handle: z.string(), name: z.string(), avatar: z.string().nullable() });
-const OfferTier = z.object({ id: z.string(), name: z.string(), level: z.number().int(), price: z.number().int(), priceKng: z.number().int().optional() });
+const Person = z.object({
+  id: z.string(),
+  handle: z.string(),
+  name: z.string(),
+  avatar: z.string().nullable(),
+});
+const OfferTier = z.object({
+  id: z.string(),
+  name: z.string(),
+  level: z.number().int(),
+  price: z.number().int(),
+  priceKng: z.number().int().optional(),
+});
 // PostingResponse with the FeedPost names and the snake_case counts the web client's pages read.
 const PostingSchema = z
   .object({
@@ -81,7 +92,13 @@ const PostingSchema = z
     hasAccess: z.boolean(),
     access: z.enum(['full', 'preview']),
     lockReason: z.string().nullable(),
-    offer: z.object({ unlockPrice: z.number().nullable(), requiredLevel: z.number().nullable(), cheapestTier: OfferTier.nullable() }).nullable(),
+    offer: z
+      .object({
+        unlockPrice: z.number().nullable(),
+        requiredLevel: z.number().nullable(),
+        cheapestTier: OfferTier.nullable(),
+      })
+      .nullable(),
     membershipLevel: z.number().int().nullable(),
     publishStartAt: z.string().nullable(),
     publishEndAt: z.string().nullable(),
@@ -98,11 +115,30 @@ const PostingSchema = z
     archivedAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
-    medias: z.array(z.object({ id: z.string(), type: z.string(), originalName: z.string(), mediaUrl: z.string(), processingStatus: z.string(), isFreePreview: z.boolean(), duration: z.number().nullable() })),
+    medias: z.array(
+      z.object({
+        id: z.string(),
+        type: z.string(),
+        originalName: z.string(),
+        mediaUrl: z.string(),
+        processingStatus: z.string(),
+        isFreePreview: z.boolean(),
+        duration: z.number().nullable(),
+      }),
+    ),
     isLiked: z.boolean(),
     isMembershipOnly: z.boolean(),
     creator: Person,
-    media: z.array(z.object({ id: z.string(), fileName: z.string(), mediaUrl: z.string(), type: z.string(), processingStatus: z.string(), thumbnailUrls: z.array(z.string()) })),
+    media: z.array(
+      z.object({
+        id: z.string(),
+        fileName: z.string(),
+        mediaUrl: z.string(),
+        type: z.string(),
+        processingStatus: z.string(),
+        thumbnailUrls: z.array(z.string()),
+      }),
+    ),
     images: z.array(z.object({ url: z.string(), isPublic: z.boolean() })),
     textLength: z.number().int(),
     imageCount: z.number().int(),

@@ -145,11 +145,13 @@ subscription.openapi(
 );
 
 // Card memberships (Toss billing), the web client's flow: prepare → Toss billing-auth window → confirm.
-// The success page reads `membershipItemId` from its own query string. When a success URL already carried a
-// query (as ours did), the client's appended `?membershipItemId=…` made it `<id>?membershipItemId=<id>`:
-// the leading id is the one it meant, so confirm takes it from such a value too.
+// The success page reads `membershipItemId` from its own query string. When a success URL already
+// carried a query (as ours did), the client's appended `?membershipItemId=…` made it
+// `<id>?membershipItemId=<id>`: the leading id is the one it meant, so confirm takes it from such a
+// value too.
+const LEADING_UUID = /^\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[?&#]|$)/i;
 const ConfirmTierId = z.preprocess(
-  (v) => (typeof v === 'string' ? (/^\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[?&#]|$)/i.exec(v)?.[1] ?? v) : v),
+  (v) => (typeof v === 'string' ? (LEADING_UUID.exec(v)?.[1] ?? v) : v),
   z.uuid(),
 );
 const settingsOf = (env: Env) => ({ feeBps: env.PLATFORM_FEE_BPS, graceDays: env.SUBSCRIPTION_GRACE_DAYS });

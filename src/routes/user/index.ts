@@ -133,8 +133,8 @@ user.openapi(
   },
 );
 
-// The creator centre's quick "become a creator" button sends this literal instead of an id: the first
-// active category (by sort order) is the default it means.
+// The creator centre's quick "become a creator" button sends this literal instead of an id: the
+// first active category (by sort order) is the default it means.
 const DEFAULT_CATEGORY = 'default-category-id';
 
 const becomeCreator = (path: string) =>
@@ -169,7 +169,8 @@ async function handleBecomeCreator(c: Context<AppEnv>, categoryId: string) {
     if (isDuplicateKey(err)) throw new ApiError('ALREADY_CREATOR', '이미 크리에이터입니다.');
     throw err;
   }
-  return ok(c, { isCreator: true as const, creatorId, categoryId: category.id }, { status: 201, message: '크리에이터가 되었습니다.' });
+  const data = { isCreator: true as const, creatorId, categoryId: category.id };
+  return ok(c, data, { status: 201, message: '크리에이터가 되었습니다.' });
 }
 
 user.openapi(becomeCreator('/become-creator'), (c) => handleBecomeCreator(c, c.req.valid('json').category_id));

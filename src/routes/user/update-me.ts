@@ -1,7 +1,8 @@
-// PATCH /user/me: personal information (the roadmap's my-page). The web client has no such call; this is the
-// new one. The name is changed at once (database, copied to Cognito); a new phone number goes to Cognito,
-// which sends a code (UpdateUserAttributes, then GetUserAttributeVerificationCode when no code went out);
-// the number counts only after POST /user/me/phone/verify.
+// PATCH /user/me: personal information (the roadmap's my-page). The web client has no such call;
+// this is the new one. The name is changed at once (database, copied to Cognito); a new phone
+// number goes to Cognito, which sends a code (UpdateUserAttributes, then
+// GetUserAttributeVerificationCode when no code went out); the number counts only after POST
+// /user/me/phone/verify.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { cognitoFor } from '../../auth/client.ts';
 import { fromCognito } from '../../auth/cognito-errors.ts';
@@ -72,7 +73,8 @@ updateMe.openapi(
     }
     if (body.name !== undefined) {
       const name = await changeName(db, viewer.id, body.name);
-      // The database is the source of truth; Cognito's copy (for the id token) is best effort, as for nicknames.
+      // The database is the source of truth; Cognito's copy (for the id token) is best effort, as
+      // for nicknames.
       await cognito
         .updateAttributes(viewer.accessToken, { name })
         .catch((err: unknown) => logger.warn('cognito name sync failed', { error: err }));

@@ -1,5 +1,6 @@
-// POST /user/me/phone/verify: the code Cognito sent for a new phone number (PATCH /user/me). Cognito checks it
-// (VerifyUserAttribute); the verified number is then read back from Cognito and becomes the user's number.
+// POST /user/me/phone/verify: the code Cognito sent for a new phone number (PATCH /user/me).
+// Cognito checks it (VerifyUserAttribute); the verified number is then read back from Cognito and
+// becomes the user's number.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { cognitoFor } from '../../auth/client.ts';
 import { fromCognito } from '../../auth/cognito-errors.ts';
