@@ -151,7 +151,8 @@ export function normalizeKrMobile(input: string): string | null {
 export function requireKrMobile(input: string, path = 'phoneNumber'): string {
   const phone = normalizeKrMobile(input);
   if (!phone) {
-    throw new ApiError('VALIDATION_FAILED', PHONE_PROBLEM, { details: [{ path, message: PHONE_PROBLEM }] });
+    const details = [{ path, message: PHONE_PROBLEM }];
+    throw new ApiError('VALIDATION_FAILED', PHONE_PROBLEM, { details });
   }
   return phone;
 }

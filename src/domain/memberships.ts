@@ -1,7 +1,7 @@
 // Membership tiers: a creator's levels 1–10 (one live tier per level, enforced by the database), priced in
 // whole KNG per billing period, with an optional trial.
 // The web client shows and edits a tier's `price` in KRW ("가격 (원)", "3,300원/1개월"), and a card
-// pays the KNG price at 110 KRW per KNG (VAT included). So `price` on the wire is KRW (= what a card
+// pays the KNG price at 110 KRW per KNG (VAT included). So `price` on the wire is KRW (what a card
 // is charged) and `priceKng` is the stored KNG price (what a KNG subscription debits). A KRW price
 // typed by a creator is rounded to the nearest whole KNG (at least 1 KNG when not free); `priceKng`
 // sets it exactly.

@@ -1,6 +1,7 @@
 // Request bodies: a size limit (413), JSON only (415), and well-formed JSON (400) before any handler
 // runs. The parsed body stays cached on the request, so validators read it without parsing again.
-// Routing comes first: a method and path no route answers is a 404 whatever its body (bodyGuardFor).
+// Routing comes first: a method and path no route answers is a 404 whatever its body
+// (bodyGuardFor).
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';

@@ -149,7 +149,7 @@ subscription.openapi(
 // carried a query (as ours did), the client's appended `?membershipItemId=…` made it
 // `<id>?membershipItemId=<id>`: the leading id is the one it meant, so confirm takes it from such a
 // value too.
-const LEADING_UUID = /^\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[?&#]|$)/i;
+const LEADING_UUID = /^\s*([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})(?:[?&#]|$)/i;
 const ConfirmTierId = z.preprocess(
   (v) => (typeof v === 'string' ? (LEADING_UUID.exec(v)?.[1] ?? v) : v),
   z.uuid(),
