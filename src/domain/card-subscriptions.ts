@@ -16,7 +16,15 @@ import { TossClient, TossRejected, type TossPayment } from '../lib/toss.ts';
 import { postTransfers, supplyChangeInTx, type TransferLeg } from './ledger.ts';
 import { KRW_PER_KNG_WITH_VAT, approvedFields, cancelUncredited } from './payments.ts';
 import { periodBoundary, platformFee, trialEnd } from './periods.ts';
-import { liveSubscription, purchasableTier, subscriptionByEventKey, trialApplies, walletOf, type BillingSettings } from './subscriptions.ts';
+import {
+  liveSubscription,
+  purchasableTier,
+  recordSubscriptionEvent,
+  subscriptionByEventKey,
+  trialApplies,
+  walletOf,
+  type BillingSettings,
+} from './subscriptions.ts';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -228,7 +236,15 @@ export async function stopCardSubscription(db: Database, userId: string, subscri
       .update(subscriptions)
       .set({ status: 'canceled', autoRenew: false, billingKeyRef: null })
       .where(and(eq(subscriptions.id, sub.id), eq(subscriptions.status, sub.status)));
-    if (moved.rowsAffected !== 1) return;
-    await tx.insert(subscriptionEvents).ignore().values({ subscriptionId: sub.id, type: 'canceled', fromStatus: sub.status, toStatus: 'canceled', periodEnd: sub.currentPeriodEnd, idempotencyKey: `card-stop:${sub.id}`, data: { paymentMethod: 'card' } });
+    // A key per stop: a membership resumed and stopped again records its second stop too.
+    await recordSubscriptionEvent(tx, moved, {
+      subscriptionId: sub.id,
+      type: 'canceled',
+      from: sub.status,
+      to: 'canceled',
+      periodEnd: sub.currentPeriodEnd,
+      key: `card-stop:${sub.id}:${uuidv7()}`,
+      data: { paymentMethod: 'card' },
+    });
   });
 }

@@ -1,8 +1,14 @@
 // Unlocking a posting with KNG, and likes. Both act only on what the gate lets the viewer see.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
-import { postingLikes, postingPurchases, postings, type Posting } from '../db/schema/index.ts';
+import {
+  postingLikes,
+  postingPurchases,
+  postings,
+  transfers,
+  type Posting,
+} from '../db/schema/index.ts';
 import { ApiError } from '../lib/errors.ts';
 import { decide, loadGateFacts, type Decision } from './gate.ts';
 import { isDuplicateKey } from './identity.ts';
@@ -27,33 +33,59 @@ async function walletOf(db: Database, userId: string): Promise<string> {
 
 /**
  * Buys a posting with KNG: the creator gets the price minus the platform fee. Idempotent by the client's
- * key, and once per buyer and posting (a database key): buying again answers with the first purchase.
+ * key, and once per buyer and posting (a database key): buying again answers with the first
+ * purchase. A key already used for another posting is refused (IDEMPOTENCY_CONFLICT); the same key
+ * for the same posting answers exactly what the first request answered (what it charged).
  */
 export async function unlockPosting(db: Database, input: { buyerId: string; postingId: string; clientKey: string; now: Date; feeBps: number }) {
   const { posting, decision } = await gateFor(db, input.buyerId, input.postingId, input.now);
+  const key = `unlock:${input.buyerId}:${input.clientKey}`;
   const existing = async () =>
     (await db.select().from(postingPurchases).where(and(eq(postingPurchases.postingId, posting.id), eq(postingPurchases.buyerId, input.buyerId))))[0];
+  /** What this key already paid for, if anything (another posting → conflict). */
+  const paidWithKey = async () => {
+    const rows = await db
+      .select({ referenceType: transfers.referenceType, referenceId: transfers.referenceId })
+      .from(transfers)
+      .where(inArray(transfers.idempotencyKey, [`${key}:creator`, `${key}:fee`]));
+    if (rows.some((r) => r.referenceType !== 'posting' || r.referenceId !== posting.id)) {
+      throw new ApiError('IDEMPOTENCY_CONFLICT', '같은 멱등성 키로 다른 포스팅을 이미 구매했습니다.');
+    }
+    return rows.length > 0;
+  };
+  const paid = await paidWithKey();
   const before = await existing();
-  if (before) return { purchase: before, charged: 0, replayed: true };
+  if (before) return { purchase: before, charged: paid ? before.price : 0, replayed: true };
   if (decision.access === 'full') {
     // Nothing to buy: the viewer already has it (author, admin, free, or through a membership).
     throw new ApiError('NOT_FOR_SALE', '이미 전체 내용을 볼 수 있는 포스팅입니다.');
   }
   if (!posting.allowIndividualPurchase || !posting.individualPurchasePrice) throw new ApiError('NOT_FOR_SALE', '개별 구매할 수 없는 포스팅입니다.');
   const price = posting.individualPurchasePrice;
-  const key = `unlock:${input.buyerId}:${input.clientKey}`;
   const legs = paymentLegs(key, await walletOf(db, input.buyerId), await walletOf(db, posting.authorId), price, input.feeBps, { type: 'posting', id: posting.id }, 'posting_unlock');
+  let replayed = false;
   try {
-    await postTransfers(db, legs, async (tx, posted) => {
-      await tx.insert(postingPurchases).values({ id: uuidv7(), postingId: posting.id, buyerId: input.buyerId, price, transferId: posted[0].id });
-    });
+    replayed = (
+      await postTransfers(db, legs, async (tx, posted) => {
+        await tx.insert(postingPurchases).values({
+          id: uuidv7(),
+          postingId: posting.id,
+          buyerId: input.buyerId,
+          price,
+          transferId: posted[0].id,
+        });
+      })
+    ).replayed;
   } catch (err) {
     // A concurrent purchase of the same posting with another key won: the loser's transfers rolled back.
     if (!isDuplicateKey(err)) throw err;
   }
   const after = await existing();
-  if (!after) throw new Error('purchase not recorded');
-  return { purchase: after, charged: price, replayed: false };
+  if (!after) throw new ApiError('CONFLICT', '구매가 동시에 처리되었습니다. 다시 시도해 주세요.');
+  // Charged by this request (or by its twin with the same key), or bought by another request
+  // meanwhile.
+  const charged = replayed || (await paidWithKey()) ? after.price : 0;
+  return { purchase: after, charged, replayed };
 }
 
 /** Like: idempotent, counted exactly (the counter moves only when the like row really changes). */

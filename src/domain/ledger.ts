@@ -3,6 +3,9 @@
 //   - the debit is guarded in SQL (`balance >= amount`) and checked by rows affected;
 //   - wallets are locked in id order, so two opposite transfers cannot deadlock each other;
 //   - a repeated key returns the transfer it created (a key reused for a different movement is refused);
+//   - a reverse transfer (a refund) locks the transfer it reverses first and is refused if
+//     everything reversing it would exceed its amount, so no concurrency can pay back more than was
+//     paid;
 //   - nothing outside the database happens inside the transaction.
 // The treasury wallet mints tokens into circulation and burns them out (token_supply_changes), so the
 // invariant "sum of balances = minted − burned" can be checked at any time (checkLedgerInvariants).
@@ -41,8 +44,58 @@ function assertLeg(leg: TransferLeg): void {
   if (!REASON_IDS.has(leg.reason)) throw new ApiError('VALIDATION_FAILED', `알 수 없는 이체 사유: ${leg.reason}`);
 }
 
+/**
+ * The same movement: wallets, amount, reason and what it is for (a key reused for another posting
+ * is not).
+ */
 function sameMovement(row: Transfer, leg: TransferLeg): boolean {
-  return row.fromWalletId === leg.fromWalletId && row.toWalletId === leg.toWalletId && row.amount === leg.amount;
+  return (
+    row.fromWalletId === leg.fromWalletId &&
+    row.toWalletId === leg.toWalletId &&
+    row.amount === leg.amount &&
+    row.reasonId === REASON_IDS.get(leg.reason) &&
+    row.referenceType === (leg.referenceType ?? null) &&
+    row.referenceId === (leg.referenceId ?? null) &&
+    row.reversesTransferId === (leg.reversesTransferId ?? null)
+  );
+}
+
+/**
+ * Locks the transfers that `legs` reverse (`SELECT … FOR UPDATE`, in id order) and refuses the legs
+ * if, with what already reverses them, they would take back more than each transfer moved. It must
+ * run before any plain read in the transaction: the row lock makes every other reversal of the same
+ * transfer wait for our commit, and the read view of the sum that follows is then taken after every
+ * earlier reversal committed.
+ */
+export async function guardReversals(tx: Tx, legs: TransferLeg[]): Promise<void> {
+  const ids = [
+    ...new Set(legs.map((l) => l.reversesTransferId).filter((id): id is string => !!id)),
+  ].sort();
+  if (ids.length === 0) return;
+  const originals = await tx
+    .select({ id: transfers.id, amount: transfers.amount })
+    .from(transfers)
+    .where(inArray(transfers.id, ids))
+    .orderBy(transfers.id)
+    .for('update');
+  const reversed = await tx
+    .select({
+      id: transfers.reversesTransferId,
+      total: sql<number>`coalesce(sum(${transfers.amount}), 0)`.mapWith(Number),
+    })
+    .from(transfers)
+    .where(inArray(transfers.reversesTransferId, ids))
+    .groupBy(transfers.reversesTransferId);
+  for (const id of ids) {
+    const original = originals.find((o) => o.id === id);
+    if (!original) throw new ApiError('NOT_FOUND', '되돌릴 이체를 찾을 수 없습니다.');
+    const wanted = legs
+      .filter((l) => l.reversesTransferId === id)
+      .reduce((n, l) => n + l.amount, 0);
+    const already = reversed.find((r) => r.id === id)?.total ?? 0;
+    if (already + wanted > original.amount)
+      throw new ApiError('NOTHING_TO_REFUND', '이미 환불된 금액을 넘어 환불할 수 없습니다.');
+  }
 }
 
 async function findByKeys(db: Executor, keys: string[]): Promise<Map<string, Transfer>> {
@@ -101,26 +154,44 @@ export interface PostResult {
 }
 
 /**
+ * Legs computed inside the transaction (from rows it locked first), with the keys they will carry.
+ */
+export interface LegPlan {
+  keys: string[];
+  plan: (tx: Tx) => Promise<TransferLeg[]>;
+}
+
+/**
  * Posts several legs atomically (e.g. fan → creator and fan → treasury for the platform fee).
  * `withinTx` lets a caller add its own writes (a subscription row, an event) to the same transaction;
- * it must not call anything outside the database.
+ * it must not call anything outside the database. A `LegPlan` computes the legs inside the
+ * transaction (a refund reads what is left to refund under lock); its replay answers whatever rows
+ * carry its keys.
  */
 export async function postTransfers(
   db: Database,
-  legs: TransferLeg[],
+  legs: TransferLeg[] | LegPlan,
   withinTx?: (tx: Tx, posted: Transfer[]) => Promise<void>,
   beforeLegs?: (tx: Tx) => Promise<void>,
 ): Promise<PostResult> {
-  legs.forEach(assertLeg);
-  const keys = legs.map((l) => l.idempotencyKey);
+  const planned = !Array.isArray(legs);
+  if (!planned) legs.forEach(assertLeg);
+  const keys = planned ? legs.keys : legs.map((l) => l.idempotencyKey);
+  const answer = (rows: Map<string, Transfer>) =>
+    planned ? { transfers: [...rows.values()], replayed: true } : replay(rows, legs);
   const existing = await findByKeys(db, keys);
-  if (existing.size > 0) return replay(existing, legs);
+  if (existing.size > 0) return answer(existing);
   for (let attempt = 0; ; attempt++) {
     try {
       const posted = await db.transaction(async (tx) => {
+        const todo = planned ? await legs.plan(tx) : legs;
+        todo.forEach(assertLeg);
+        if (todo.some((l) => !keys.includes(l.idempotencyKey)))
+          throw new Error('planned leg with an undeclared key');
+        await guardReversals(tx, todo);
         const out: Transfer[] = [];
         if (beforeLegs) await beforeLegs(tx);
-        for (const leg of legs) out.push(await applyLeg(tx, leg));
+        for (const leg of todo) out.push(await applyLeg(tx, leg));
         if (withinTx) await withinTx(tx, out);
         return out;
       });
@@ -129,7 +200,7 @@ export async function postTransfers(
       // A concurrent request with the same key may have won (our insert then fails as a duplicate, or our
       // debit finds the funds already moved by it): answer with what it wrote.
       const winner = await findByKeys(db, keys);
-      if (winner.size > 0) return replay(winner, legs);
+      if (winner.size > 0) return answer(winner);
       if (isDeadlock(err) && attempt < DEADLOCK_RETRIES) continue;
       throw err;
     }
@@ -211,31 +282,85 @@ export interface InvariantReport {
   burned: number;
   brokenTransfers: string[];
   negativeWallets: string[];
+  /** Transfers that the transfers reversing them (refunds) took back more than they moved. */
+  overReversedTransfers: string[];
+  /** The treasury's balance, and what it must be: fees collected − fees refunded. */
+  treasury: { balance: number; feesCollected: number; feesRefunded: number };
 }
 
-/** Sum of wallets = minted − burned; every transfer's before/after balances consistent; no negative balance. */
+/**
+ * The ledger's invariants, checked after every money test and by the cron:
+ *   - sum of wallets = minted − burned; every transfer's before/after balances consistent; no
+ *     negative balance;
+ *   - no transfer reversed beyond its amount (sum of transfers with reverses_transfer_id = X ≤
+ *     X.amount);
+ *   - treasury = fees collected − fees refunded, where fees collected = platform-fee legs paid into
+ *     the treasury (KNG subscriptions, unlocks) + the fee kept from card charges (KNG minted for a
+ *     card charge, reference `subscription`, less the creator shares paid out of the treasury for
+ *     them); fees refunded = reverse transfers out of the treasury (refunds of fee legs).
+ *     Everything else the treasury does passes through and nets to zero at every commit: a top-up's
+ *     mint is credited to the buyer in the same transaction, a top-up cancel takes the unspent KNG
+ *     back and burns them in one transaction (and mints them back with the refund if Toss refuses).
+ *     A float left in the treasury (KNG taken back and never burned, minted and never paid out)
+ *     breaks it.
+ */
 export async function checkLedgerInvariants(db: Database, tokenTypeId = KNG_TOKEN_TYPE_ID): Promise<InvariantReport> {
+  const fee = REASON_IDS.get('platform_fee') as number;
+  const share = REASON_IDS.get('subscription') as number;
   const [totals] = (
     await db.execute(sql`select
       (select coalesce(sum(balance), 0) from wallets where token_type_id = ${tokenTypeId}) as total,
-      (select coalesce(sum(amount), 0) from token_supply_changes where token_type_id = ${tokenTypeId} and kind = 'mint') as minted,
-      (select coalesce(sum(amount), 0) from token_supply_changes where token_type_id = ${tokenTypeId} and kind = 'burn') as burned`)
+      (select coalesce(sum(amount), 0) from token_supply_changes
+        where token_type_id = ${tokenTypeId} and kind = 'mint') as minted,
+      (select coalesce(sum(amount), 0) from token_supply_changes
+        where token_type_id = ${tokenTypeId} and kind = 'burn') as burned,
+      (select coalesce(sum(balance), 0) from wallets
+        where id = ${TREASURY_WALLET_ID} and token_type_id = ${tokenTypeId}) as treasury,
+      (select coalesce(sum(amount), 0) from transfers
+        where to_wallet_id = ${TREASURY_WALLET_ID} and reason_id = ${fee}) as fee_legs,
+      (select coalesce(sum(amount), 0) from token_supply_changes
+        where token_type_id = ${tokenTypeId} and kind = 'mint'
+          and reference_type = 'subscription') as card_minted,
+      (select coalesce(sum(amount), 0) from transfers
+        where from_wallet_id = ${TREASURY_WALLET_ID} and reason_id = ${share}) as card_shares,
+      (select coalesce(sum(amount), 0) from transfers
+        where from_wallet_id = ${TREASURY_WALLET_ID}
+          and reverses_transfer_id is not null) as fees_refunded`)
   ).rows as Array<Record<string, unknown>>;
   const broken = (
     await db.execute(sql`select id from transfers where token_type_id = ${tokenTypeId} and (
       from_balance_before - amount <> from_balance_after or to_balance_before + amount <> to_balance_after) limit 100`)
+  ).rows as Array<{ id: string }>;
+  const overReversed = (
+    await db.execute(sql`select o.id from transfers o
+      join transfers r on r.reverses_transfer_id = o.id
+      where o.token_type_id = ${tokenTypeId}
+      group by o.id, o.amount having sum(r.amount) > o.amount limit 100`)
   ).rows as Array<{ id: string }>;
   // Balances are UNSIGNED, so this is a belt to those braces (and catches a schema change).
   const negative = (await db.execute(sql`select id from wallets where balance < 0 limit 100`)).rows as Array<{ id: string }>;
   const totalBalance = Number(totals.total);
   const minted = Number(totals.minted);
   const burned = Number(totals.burned);
+  const treasury = {
+    balance: Number(totals.treasury),
+    feesCollected:
+      Number(totals.fee_legs) + Number(totals.card_minted) - Number(totals.card_shares),
+    feesRefunded: Number(totals.fees_refunded),
+  };
   return {
-    ok: totalBalance === minted - burned && broken.length === 0 && negative.length === 0,
+    ok:
+      totalBalance === minted - burned &&
+      broken.length === 0 &&
+      negative.length === 0 &&
+      overReversed.length === 0 &&
+      treasury.balance === treasury.feesCollected - treasury.feesRefunded,
     totalBalance,
     minted,
     burned,
     brokenTransfers: broken.map((r) => r.id),
     negativeWallets: negative.map((r) => r.id),
+    overReversedTransfers: overReversed.map((r) => r.id),
+    treasury,
   };
 }

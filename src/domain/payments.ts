@@ -7,12 +7,12 @@ import { and, count, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
 import { TREASURY_WALLET_ID } from '../db/reference-data.ts';
-import { paymentOrders, users, type PaymentOrder } from '../db/schema/index.ts';
+import { paymentOrders, transfers, users, type PaymentOrder } from '../db/schema/index.ts';
 import type { Env } from '../env.ts';
 import { encodeCursor, type Keyset } from '../lib/cursor.ts';
 import { ApiError } from '../lib/errors.ts';
 import { TossClient, TossRejected, TossUnavailable, type TossPayment } from '../lib/toss.ts';
-import { changeSupply, postTransfers, supplyChangeInTx, transfer } from './ledger.ts';
+import { postTransfers, supplyChangeInTx } from './ledger.ts';
 import { ensureWallet, kngWallet } from './wallets.ts';
 
 /** KNG packs as sold by the original: 100 KRW per KNG plus 10 % VAT, price in whole won. */
@@ -141,42 +141,86 @@ export function approvedFields(p: TossPayment) {
  * Confirms a top-up for its owner. A second confirm of the same order (even concurrent) answers the same
  * result and credits nothing more.
  */
-export async function confirmPayment(db: Database, env: Env, userId: string, input: { paymentKey: string; orderId: string; amount: number }, log: (msg: string, f: Record<string, unknown>) => void): Promise<PaymentOrder> {
+export async function confirmPayment(
+  db: Database,
+  env: Env,
+  userId: string,
+  input: { paymentKey: string; orderId: string; amount: number },
+  log: (msg: string, f: Record<string, unknown>) => void,
+): Promise<PaymentOrder> {
   const order = await ownOrder(db, userId, input.orderId);
-  if (input.amount !== order.amount) throw new ApiError('AMOUNT_MISMATCH', '결제 금액이 주문 금액과 다릅니다.');
-  if (order.paymentKey && order.paymentKey !== input.paymentKey) throw new ApiError('CONFLICT', '이미 다른 결제로 처리된 주문입니다.');
+  if (input.amount !== order.amount)
+    throw new ApiError('AMOUNT_MISMATCH', '결제 금액이 주문 금액과 다릅니다.');
+  // The order id is a confirm's idempotency key (ours and Toss's): another payment key for it is
+  // another request.
+  if (order.paymentKey && order.paymentKey !== input.paymentKey)
+    throw new ApiError('IDEMPOTENCY_CONFLICT', '이미 다른 결제로 처리된 주문입니다.');
   if (order.status === 'credited') return order;
-  if (order.status !== 'pending' && order.status !== 'approved') throw new ApiError('INVALID_STATE', '이미 종료된 주문입니다.');
+  if (order.status !== 'pending' && order.status !== 'approved')
+    throw new ApiError('INVALID_STATE', '이미 종료된 주문입니다.');
   if (order.status === 'pending') {
     let payment: TossPayment;
     try {
       payment = await new TossClient(env).confirm(input, `confirm:${order.orderId}`);
     } catch (err) {
       if (err instanceof TossRejected) {
-        await db.update(paymentOrders).set({ status: 'failed', failureCode: err.code, failureMessage: err.message.slice(0, 500) }).where(and(eq(paymentOrders.id, order.id), eq(paymentOrders.status, 'pending')));
-        throw new ApiError('PAYMENT_FAILED', err.message, { details: [{ path: 'toss', message: err.code }] });
+        await db
+          .update(paymentOrders)
+          .set({
+            status: 'failed',
+            failureCode: err.code,
+            failureMessage: err.message.slice(0, 500),
+          })
+          .where(and(eq(paymentOrders.id, order.id), eq(paymentOrders.status, 'pending')));
+        throw new ApiError('PAYMENT_FAILED', err.message, {
+          details: [{ path: 'toss', message: err.code }],
+        });
       }
       // Unknown outcome: the order stays pending; confirming again (same idempotency key) or reconciliation settles it.
-      throw new ApiError('PAYMENT_PROVIDER_UNAVAILABLE', '결제사 응답이 없습니다. 잠시 후 다시 시도해 주세요.', { cause: err });
+      throw new ApiError(
+        'PAYMENT_PROVIDER_UNAVAILABLE',
+        '결제사 응답이 없습니다. 잠시 후 다시 시도해 주세요.',
+        { cause: err },
+      );
     }
     if (payment.orderId !== order.orderId || payment.totalAmount !== order.amount) {
-      log('payment confirm answered for another order or amount', { orderId: order.orderId, paymentKey: payment.paymentKey });
+      log('payment confirm answered for another order or amount', {
+        orderId: order.orderId,
+        paymentKey: payment.paymentKey,
+      });
       throw new ApiError('PAYMENT_FAILED', '결제 정보가 주문과 일치하지 않습니다.');
     }
     if (payment.status !== 'DONE') {
       // Virtual account: approved later (webhook); nothing to credit yet.
-      await db.update(paymentOrders).set({ paymentKey: payment.paymentKey, method: payment.method ?? null, providerSnapshot: payment as Record<string, unknown> }).where(and(eq(paymentOrders.id, order.id), eq(paymentOrders.status, 'pending')));
+      await db
+        .update(paymentOrders)
+        .set({
+          paymentKey: payment.paymentKey,
+          method: payment.method ?? null,
+          providerSnapshot: payment as Record<string, unknown>,
+        })
+        .where(and(eq(paymentOrders.id, order.id), eq(paymentOrders.status, 'pending')));
       return byOrder(db, order.orderId);
     }
-    await db.update(paymentOrders).set({ status: 'approved', ...approvedFields(payment) }).where(and(eq(paymentOrders.id, order.id), eq(paymentOrders.status, 'pending')));
+    await db
+      .update(paymentOrders)
+      .set({ status: 'approved', ...approvedFields(payment) })
+      .where(and(eq(paymentOrders.id, order.id), eq(paymentOrders.status, 'pending')));
   }
   const approved = await byOrder(db, order.orderId);
   try {
     return await creditOrder(db, approved);
   } catch (err) {
-    log('payment credit failed after approval; cancelling through Toss', { orderId: order.orderId, error: err });
+    log('payment credit failed after approval; cancelling through Toss', {
+      orderId: order.orderId,
+      error: err,
+    });
     await cancelUncredited(db, new TossClient(env), approved, 'approved', log);
-    throw new ApiError('PAYMENT_NOT_CREDITED', '콩 적립에 실패해 결제를 취소했습니다. 다시 시도해 주세요.', { cause: err });
+    throw new ApiError(
+      'PAYMENT_NOT_CREDITED',
+      '콩 적립에 실패해 결제를 취소했습니다. 다시 시도해 주세요.',
+      { cause: err },
+    );
   }
 }
 
@@ -257,38 +301,225 @@ export async function paymentInfo(db: Database, env: Env, viewer: { id: string; 
   return { ...paymentView(order), provider };
 }
 
+const CANCEL_WAIT_MS = 10_000;
+const cancelStep = (order: Pick<PaymentOrder, 'orderId' | 'canceledAmount'>) =>
+  `${order.orderId}:${Math.round(order.canceledAmount / KRW_PER_KNG_WITH_VAT)}`;
+const ref = (order: PaymentOrder) => ({ referenceType: 'payment_order', referenceId: order.id });
+
 /**
- * Cancels a top-up for its owner or an admin: only KNG still unspent are refunded. They leave the wallet first
- * (guarded by the balance), then Toss refunds their price; if Toss refuses, they are given back. The recovered
- * KNG are burned.
+ * Cancels a top-up for its owner or an admin: only KNG still unspent are refunded. Crash-safe in
+ * three steps:
+ *   1. one transaction claims the order (credited/partial_canceled → canceling, guarded by its
+ *      state and cancelled amount), takes the unspent KNG from the wallet (guarded by the balance)
+ *      and burns them;
+ *   2. Toss refunds their price (idempotency key per cancel step);
+ *   3. the order records the cancel — or, if Toss refused, one transaction mints the KNG back to
+ *      the wallet and returns the order to its previous state. If Toss did not answer, the order
+ *      stays canceling and the reconciliation job repeats the same cancel (same key) until Toss
+ *      answers, then does step 3.
+ * A crash anywhere leaves either nothing done or a canceling order that reconciliation finishes;
+ * the treasury never holds the taken-back KNG between commits. A cancel that loses a race with
+ * another (or arrives while one is in flight) waits for it and answers its result; a fully
+ * cancelled order answers as is.
  */
-export async function cancelPayment(db: Database, env: Env, viewer: { id: string; isAdmin: boolean }, paymentKey: string, reason: string, log: (msg: string, f: Record<string, unknown>) => void): Promise<PaymentOrder> {
+export async function cancelPayment(
+  db: Database,
+  env: Env,
+  viewer: { id: string; isAdmin: boolean },
+  paymentKey: string,
+  reason: string,
+  log: (msg: string, f: Record<string, unknown>) => void,
+): Promise<PaymentOrder> {
   const order = await orderForViewer(db, viewer, paymentKey);
-  if (order.status !== 'credited' && order.status !== 'partial_canceled') throw new ApiError('INVALID_STATE', '취소할 수 있는 결제가 아닙니다.');
+  if (order.status === 'canceling') return awaitCancel(db, order);
+  if (order.status === 'canceled' && order.canceledAmount > 0) return order;
+  if (order.status !== 'credited' && order.status !== 'partial_canceled')
+    throw new ApiError('INVALID_STATE', '취소할 수 있는 결제가 아닙니다.');
+  let unspent: number;
+  try {
+    unspent = await beginTopUpCancel(db, order);
+  } catch (err) {
+    // Another cancel moved the order first: its result is ours.
+    const now = await byOrder(db, order.orderId);
+    if (now.status !== order.status || now.canceledAmount !== order.canceledAmount)
+      return awaitCancel(db, order);
+    throw err;
+  }
+  return finishTopUpCancel(
+    db,
+    new TossClient(env),
+    await byOrder(db, order.orderId),
+    unspent,
+    reason,
+    log,
+  );
+}
+
+/**
+ * Step 1 (see cancelPayment): claim, take back and burn in one transaction. Returns the KNG taken
+ * back.
+ */
+export async function beginTopUpCancel(db: Database, order: PaymentOrder): Promise<number> {
   const refundedTokens = Math.round(order.canceledAmount / KRW_PER_KNG_WITH_VAT);
   const wallet = await kngWallet(db, order.userId);
   const unspent = Math.min(wallet?.balance ?? 0, order.tokenAmount - refundedTokens);
-  if (!wallet || unspent <= 0) throw new ApiError('NOTHING_TO_REFUND', '환불할 수 있는 남은 콩이 없습니다.');
+  if (!wallet || unspent <= 0)
+    throw new ApiError('NOTHING_TO_REFUND', '환불할 수 있는 남은 콩이 없습니다.');
+  const step = cancelStep(order);
+  const result = await postTransfers(
+    db,
+    [
+      {
+        idempotencyKey: `topup-cancel:${step}`,
+        fromWalletId: wallet.id,
+        toWalletId: TREASURY_WALLET_ID,
+        amount: unspent,
+        reason: 'payment_cancel',
+        ...ref(order),
+      },
+    ],
+    (tx) =>
+      supplyChangeInTx(tx, {
+        kind: 'burn',
+        amount: unspent,
+        idempotencyKey: `topup-cancel:${step}:burn`,
+        ...ref(order),
+      }),
+    async (tx) => {
+      const claimed = await tx
+        .update(paymentOrders)
+        .set({ status: 'canceling' })
+        .where(
+          and(
+            eq(paymentOrders.id, order.id),
+            eq(paymentOrders.status, order.status),
+            eq(paymentOrders.canceledAmount, order.canceledAmount),
+          ),
+        );
+      if (claimed.rowsAffected !== 1)
+        throw new ApiError('CONFLICT', '결제 취소가 동시에 진행되었습니다.');
+    },
+  );
+  if (result.replayed) throw new ApiError('CONFLICT', '결제 취소가 동시에 진행되었습니다.');
+  return unspent;
+}
+
+/**
+ * Steps 2 and 3 (see cancelPayment), for a canceling order whose `unspent` KNG were taken back and
+ * burned.
+ */
+async function finishTopUpCancel(
+  db: Database,
+  toss: TossClient,
+  order: PaymentOrder,
+  unspent: number,
+  reason: string,
+  log: (msg: string, f: Record<string, unknown>) => void,
+): Promise<PaymentOrder> {
+  const step = cancelStep(order);
   const cancelAmount = unspent * KRW_PER_KNG_WITH_VAT;
-  const step = `${order.orderId}:${refundedTokens}`;
-  // The KNG leave the wallet first (guarded: fails if spent meanwhile), so money never goes back for spent KNG.
-  await transfer(db, { idempotencyKey: `topup-cancel:${step}`, fromWalletId: wallet.id, toWalletId: TREASURY_WALLET_ID, amount: unspent, reason: 'payment_cancel', referenceType: 'payment_order', referenceId: order.id });
+  const stillCanceling = and(
+    eq(paymentOrders.id, order.id),
+    eq(paymentOrders.status, 'canceling'),
+    eq(paymentOrders.canceledAmount, order.canceledAmount),
+  );
   let p: TossPayment;
   try {
-    p = await new TossClient(env).cancel(paymentKey, { cancelReason: reason, cancelAmount }, `cancel:${step}`);
+    p = await toss.cancel(
+      order.paymentKey as string,
+      { cancelReason: reason, cancelAmount },
+      `cancel:${step}`,
+    );
   } catch (err) {
-    await transfer(db, { idempotencyKey: `topup-cancel-undo:${step}`, fromWalletId: TREASURY_WALLET_ID, toWalletId: wallet.id, amount: unspent, reason: 'refund', referenceType: 'payment_order', referenceId: order.id });
-    log('payment cancel refused or unanswered; KNG given back', { orderId: order.orderId, error: err });
-    if (err instanceof TossRejected) throw new ApiError('PAYMENT_FAILED', err.message, { details: [{ path: 'toss', message: err.code }] });
-    throw new ApiError('PAYMENT_PROVIDER_UNAVAILABLE', '결제사 응답이 없습니다. 잠시 후 다시 시도해 주세요.', { cause: err });
+    if (!(err instanceof TossRejected)) {
+      // Unknown outcome: Toss may have refunded. The order stays canceling; reconciliation asks
+      // again (same key).
+      log('payment cancel unanswered; left canceling for reconciliation', {
+        orderId: order.orderId,
+        error: err,
+      });
+      throw new ApiError(
+        'PAYMENT_PROVIDER_UNAVAILABLE',
+        '결제사 응답이 없습니다. 취소 결과를 확인한 뒤 자동으로 처리됩니다.',
+        { cause: err },
+      );
+    }
+    // Toss refused: nothing was refunded, so the KNG go back (minted again, as they were burned).
+    const wallet = await kngWallet(db, order.userId);
+    if (!wallet) throw new Error(`no KNG wallet for ${order.userId}`, { cause: err });
+    await postTransfers(
+      db,
+      [
+        {
+          idempotencyKey: `topup-cancel-undo:${step}`,
+          fromWalletId: TREASURY_WALLET_ID,
+          toWalletId: wallet.id,
+          amount: unspent,
+          reason: 'refund',
+          ...ref(order),
+        },
+      ],
+      async (tx) => {
+        const back = await tx
+          .update(paymentOrders)
+          .set({ status: order.canceledAmount > 0 ? 'partial_canceled' : 'credited' })
+          .where(stillCanceling);
+        if (back.rowsAffected !== 1)
+          throw new ApiError('CONFLICT', '결제 취소 상태가 동시에 바뀌었습니다.');
+      },
+      (tx) =>
+        supplyChangeInTx(tx, {
+          kind: 'mint',
+          amount: unspent,
+          idempotencyKey: `topup-cancel-undo:${step}:mint`,
+          ...ref(order),
+        }),
+    );
+    log('payment cancel refused; KNG given back', { orderId: order.orderId, code: err.code });
+    throw new ApiError('PAYMENT_FAILED', err.message, {
+      details: [{ path: 'toss', message: err.code }],
+    });
   }
-  await changeSupply(db, { kind: 'burn', amount: unspent, idempotencyKey: `topup-cancel:${step}:burn`, referenceType: 'payment_order', referenceId: order.id });
   const canceledAmount = order.canceledAmount + cancelAmount;
   await db
     .update(paymentOrders)
-    .set({ status: canceledAmount >= order.amount ? 'canceled' : 'partial_canceled', canceledAmount, canceledAt: new Date(), providerSnapshot: p as Record<string, unknown> })
-    .where(and(eq(paymentOrders.id, order.id), eq(paymentOrders.canceledAmount, order.canceledAmount)));
+    .set({
+      status: canceledAmount >= order.amount ? 'canceled' : 'partial_canceled',
+      canceledAmount,
+      canceledAt: new Date(),
+      providerSnapshot: p as Record<string, unknown>,
+    })
+    .where(stillCanceling);
   return byOrder(db, order.orderId);
+}
+
+/** A cancel that lost the race: waits for the one in flight and answers its result. */
+async function awaitCancel(db: Database, seen: PaymentOrder): Promise<PaymentOrder> {
+  const deadline = Date.now() + CANCEL_WAIT_MS;
+  for (;;) {
+    const now = await byOrder(db, seen.orderId);
+    if (now.status !== 'canceling') {
+      const done = now.canceledAmount > seen.canceledAmount;
+      if (done || (now.status === 'canceled' && now.canceledAmount > 0)) return now;
+      throw new ApiError('CONFLICT', '동시에 요청된 결제 취소가 실패했습니다. 다시 시도해 주세요.');
+    }
+    if (Date.now() > deadline) {
+      throw new ApiError('PAYMENT_PROVIDER_UNAVAILABLE', '결제 취소를 처리하고 있습니다. 잠시 후 결과를 확인해 주세요.');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * A canceling top-up whose KNG were taken back (a user cancel, not an uncredited one): the KNG it
+ * took.
+ */
+async function takenBack(db: Database, order: PaymentOrder): Promise<number | null> {
+  const [row] = await db
+    .select({ amount: transfers.amount })
+    .from(transfers)
+    .where(eq(transfers.idempotencyKey, `topup-cancel:${cancelStep(order)}`));
+  return row?.amount ?? null;
 }
 
 /** Orders approved by Toss but not credited (a crash between the two): credited now, or cancelled; cancels left unanswered are repeated. */
@@ -300,7 +531,17 @@ export async function settleApprovedOrders(db: Database, env: Env, now: Date, lo
     .limit(100);
   for (const order of stale) {
     if (order.status === 'canceling') {
-      await cancelUncredited(db, new TossClient(env), order, 'approved', log);
+      const unspent = order.kind === 'topup' ? await takenBack(db, order) : null;
+      if (unspent === null) await cancelUncredited(db, new TossClient(env), order, 'approved', log);
+      else {
+        // A user's cancel interrupted after its KNG were taken back (crash, Toss unanswered):
+        // finish it.
+        await finishTopUpCancel(db, new TossClient(env), order, unspent, '결제 취소', log).catch(
+          (err: unknown) => {
+            log('reconciliation: cancel still unfinished', { orderId: order.orderId, error: err });
+          },
+        );
+      }
       continue;
     }
     try {

@@ -9,13 +9,13 @@
 import { and, asc, eq, inArray, lte, or } from 'drizzle-orm';
 import { addDays } from 'date-fns';
 import type { Database } from '../db/client.ts';
-import { membershipItems, subscriptionEvents, subscriptions, type Subscription } from '../db/schema/index.ts';
+import { membershipItems, subscriptions, type Subscription } from '../db/schema/index.ts';
 import { ApiError } from '../lib/errors.ts';
 import { isDuplicateKey } from './identity.ts';
 import { postTransfers } from './ledger.ts';
 import { periodBoundary, periodIndex } from './periods.ts';
 import { renewByCard } from './card-subscriptions.ts';
-import { paymentLegs, type BillingSettings } from './subscriptions.ts';
+import { paymentLegs, recordSubscriptionEvent, type BillingSettings } from './subscriptions.ts';
 import { ensureWallet, kngWallet } from './wallets.ts';
 
 export interface RenewalReport {
@@ -39,17 +39,15 @@ async function expire(db: Database, sub: Subscription, at: Date, reason: string)
         .update(subscriptions)
         .set({ status: 'expired', autoRenew: false, endedAt: at })
         .where(and(eq(subscriptions.id, sub.id), eq(subscriptions.status, sub.status), eq(subscriptions.currentPeriodEnd, sub.currentPeriodEnd)));
-      if (moved.rowsAffected !== 1) return false;
-      await tx.insert(subscriptionEvents).values({
+      return recordSubscriptionEvent(tx, moved, {
         subscriptionId: sub.id,
         type: 'expired',
-        fromStatus: sub.status,
-        toStatus: 'expired',
+        from: sub.status,
+        to: 'expired',
         periodEnd: sub.currentPeriodEnd,
-        idempotencyKey: `expire:${sub.id}:${sub.currentPeriodEnd.getTime()}`,
+        key: `expire:${sub.id}:${sub.currentPeriodEnd.getTime()}`,
         data: { reason },
       });
-      return true;
     });
   } catch (err) {
     if (isDuplicateKey(err)) return false;
@@ -71,18 +69,21 @@ async function renewOnce(db: Database, sub: Subscription, settings: BillingSetti
       .update(subscriptions)
       .set({ status: 'active', currentPeriodStart: start, currentPeriodEnd: end, graceEndsAt: null, failureCount: 0, membershipItemId: tier.id, level: tier.level, price: tier.price, pendingMembershipItemId: null })
       .where(and(eq(subscriptions.id, sub.id), eq(subscriptions.currentPeriodEnd, start), inArray(subscriptions.status, ['trialing', 'active', 'grace'])));
-    if (moved.rowsAffected !== 1) throw new ApiError('CONFLICT', 'raced');
-    await tx.insert(subscriptionEvents).values({
-      subscriptionId: sub.id,
-      type: 'renewed',
-      fromStatus: sub.status,
-      toStatus: 'active',
-      periodStart: start,
-      periodEnd: end,
-      amount: tier.price,
-      transferId,
-      idempotencyKey: key,
-    });
+    if (
+      !(await recordSubscriptionEvent(tx, moved, {
+        subscriptionId: sub.id,
+        type: 'renewed',
+        from: sub.status,
+        to: 'active',
+        periodStart: start,
+        periodEnd: end,
+        amount: tier.price,
+        transferId,
+        key,
+      }))
+    ) {
+      throw new ApiError('CONFLICT', 'raced');
+    }
   };
   try {
     if (sub.paymentMethod === 'card') {
@@ -112,17 +113,15 @@ async function toGrace(db: Database, sub: Subscription, settings: BillingSetting
         .update(subscriptions)
         .set({ status: 'grace', graceEndsAt, failureCount: sub.failureCount + 1 })
         .where(and(eq(subscriptions.id, sub.id), inArray(subscriptions.status, ['trialing', 'active']), eq(subscriptions.currentPeriodEnd, sub.currentPeriodEnd)));
-      if (moved.rowsAffected !== 1) return false;
-      await tx.insert(subscriptionEvents).values({
+      return recordSubscriptionEvent(tx, moved, {
         subscriptionId: sub.id,
         type: 'grace_started',
-        fromStatus: sub.status,
-        toStatus: 'grace',
+        from: sub.status,
+        to: 'grace',
         periodStart: sub.currentPeriodEnd,
-        idempotencyKey: `grace:${sub.id}:${sub.currentPeriodEnd.getTime()}`,
+        key: `grace:${sub.id}:${sub.currentPeriodEnd.getTime()}`,
         data: { graceEndsAt: graceEndsAt.toISOString() },
       });
-      return true;
     });
   } catch (err) {
     if (isDuplicateKey(err)) return false;

@@ -73,10 +73,31 @@ export function paymentLegs(
   return legs;
 }
 
-async function insertEvent(
+type EventInput = {
+  subscriptionId: string;
+  type: EventType;
+  key: string;
+  from?: Subscription['status'] | null;
+  to?: Subscription['status'] | null;
+  periodStart?: Date | null;
+  periodEnd?: Date | null;
+  amount?: number;
+  transferId?: string | null;
+  data?: Record<string, unknown>;
+};
+
+/**
+ * The one writer of subscription events. `guard` is the result of the guarded update the event
+ * describes (or whether the change happened): no row changed → no event, so a raced or repeated
+ * request leaves no trace of a change it did not make. Returns whether the event was written.
+ */
+export async function recordSubscriptionEvent(
   tx: Tx | Database,
-  e: { subscriptionId: string; type: EventType; key: string; from?: Subscription['status'] | null; to?: Subscription['status'] | null; periodStart?: Date | null; periodEnd?: Date | null; amount?: number; transferId?: string | null; data?: Record<string, unknown> },
-): Promise<void> {
+  guard: { rowsAffected: number } | boolean,
+  e: EventInput,
+): Promise<boolean> {
+  const changed = typeof guard === 'boolean' ? guard : guard.rowsAffected === 1;
+  if (!changed) return false;
   await tx.insert(subscriptionEvents).values({
     subscriptionId: e.subscriptionId,
     type: e.type,
@@ -89,15 +110,50 @@ async function insertEvent(
     transferId: e.transferId ?? null,
     data: e.data ?? null,
   });
+  return true;
 }
 
 export async function subscriptionByEventKey(db: Database, key: string): Promise<Subscription | null> {
+  return (await eventByKey(db, key))?.sub ?? null;
+}
+
+async function eventByKey(db: Database, key: string) {
   const [row] = await db
-    .select({ sub: subscriptions })
+    .select({ sub: subscriptions, event: subscriptionEvents })
     .from(subscriptionEvents)
     .innerJoin(subscriptions, eq(subscriptions.id, subscriptionEvents.subscriptionId))
     .where(eq(subscriptionEvents.idempotencyKey, key));
-  return row?.sub ?? null;
+  return row ?? null;
+}
+
+const OUTCOME_OF: Partial<Record<EventType, SubscribeResult['outcome']>> = {
+  started: 'subscribed',
+  trial_started: 'trial',
+  upgraded: 'upgraded',
+  downgrade_scheduled: 'downgrade_scheduled',
+};
+
+/**
+ * A repeated subscribe (same key): exactly what the first request answered, read back from its
+ * event — the outcome and the amount it charged — with the subscription as it is now. The same key
+ * for another tier is another request.
+ */
+async function replayed(
+  db: Database,
+  key: string,
+  tierId: string,
+): Promise<SubscribeResult | null> {
+  const found = await eventByKey(db, key);
+  if (!found) return null;
+  const requested = (found.event.data as { requestTier?: string } | null)?.requestTier;
+  if (requested !== undefined && requested !== tierId)
+    throw new ApiError(
+      'IDEMPOTENCY_CONFLICT',
+      '같은 멱등성 키로 다른 구독 요청이 이미 처리되었습니다.',
+    );
+  const outcome =
+    OUTCOME_OF[found.event.type] ?? (found.sub.status === 'trialing' ? 'trial' : 'subscribed');
+  return { subscription: found.sub, outcome, charged: found.event.amount, replayed: true };
 }
 
 export async function liveSubscription(db: Database, fanId: string, creatorId: string): Promise<Subscription | null> {
@@ -146,9 +202,27 @@ export async function subscribe(
   settings: BillingSettings,
 ): Promise<SubscribeResult> {
   const key = `sub:${input.fanId}:${input.clientKey}`;
-  const replay = await subscriptionByEventKey(db, key);
-  if (replay) return { subscription: replay, outcome: replay.status === 'trialing' ? 'trial' : 'subscribed', charged: 0, replayed: true };
+  const before = await replayed(db, key, input.tierId);
+  if (before) return before;
+  try {
+    return await subscribeOnce(db, input, key, settings);
+  } catch (err) {
+    // A concurrent twin with the same key won (a duplicate key, a raced guard, funds it already
+    // moved): answer what it answered.
+    const again = await replayed(db, key, input.tierId);
+    if (again) return again;
+    if (isDuplicateKey(err))
+      throw new ApiError('ALREADY_SUBSCRIBED', '이미 이 크리에이터의 멤버십을 구독 중입니다.');
+    throw err;
+  }
+}
 
+async function subscribeOnce(
+  db: Database,
+  input: { fanId: string; tierId: string; now: Date },
+  key: string,
+  settings: BillingSettings,
+): Promise<SubscribeResult> {
   const tier = await purchasableTier(db, input.fanId, input.tierId);
 
   const current = await liveSubscription(db, input.fanId, tier.creatorId);
@@ -159,7 +233,9 @@ export async function subscribe(
   const id = uuidv7();
   const now = input.now;
   const trial = await trialApplies(db, input.fanId, tier);
-  const periodEnd = trial ? trialEnd(now, tier.trialUnit, tier.trialPeriod) : periodBoundary(now, tier.billingUnit, tier.billingPeriod, 1);
+  const periodEnd = trial
+    ? trialEnd(now, tier.trialUnit, tier.trialPeriod)
+    : periodBoundary(now, tier.billingUnit, tier.billingPeriod, 1);
   const row = {
     id,
     subscriberId: input.fanId,
@@ -177,33 +253,53 @@ export async function subscribe(
     trialEndsAt: trial ? periodEnd : null,
     startedAt: now,
   };
-  const legs = trial ? [] : paymentLegs(key, fanWallet, creatorWallet, tier.price, settings.feeBps, { type: 'subscription', id });
-  try {
-    if (legs.length === 0) {
-      await db.transaction(async (tx) => {
-        await tx.insert(subscriptions).values(row);
-        await insertEvent(tx, { subscriptionId: id, type: trial ? 'trial_started' : 'started', key, to: row.status, periodStart: now, periodEnd });
+  const data = { requestTier: tier.id };
+  const legs = trial
+    ? []
+    : paymentLegs(key, fanWallet, creatorWallet, tier.price, settings.feeBps, {
+        type: 'subscription',
+        id,
       });
-    } else {
-      const result = await postTransfers(db, legs, async (tx, posted) => {
-        await tx.insert(subscriptions).values(row);
-        await insertEvent(tx, { subscriptionId: id, type: 'started', key, to: 'active', periodStart: now, periodEnd, amount: tier.price, transferId: posted[0]?.id });
+  if (legs.length === 0) {
+    await db.transaction(async (tx) => {
+      await tx.insert(subscriptions).values(row);
+      await recordSubscriptionEvent(tx, true, {
+        subscriptionId: id,
+        type: trial ? 'trial_started' : 'started',
+        key,
+        to: row.status,
+        periodStart: now,
+        periodEnd,
+        data,
       });
-      if (result.replayed) {
-        const again = await subscriptionByEventKey(db, key);
-        if (again) return { subscription: again, outcome: 'subscribed', charged: 0, replayed: true };
-      }
+    });
+  } else {
+    const result = await postTransfers(db, legs, async (tx, posted) => {
+      await tx.insert(subscriptions).values(row);
+      await recordSubscriptionEvent(tx, true, {
+        subscriptionId: id,
+        type: 'started',
+        key,
+        to: 'active',
+        periodStart: now,
+        periodEnd,
+        amount: tier.price,
+        transferId: posted[0]?.id,
+        data,
+      });
+    });
+    if (result.replayed) {
+      const again = await replayed(db, key, tier.id);
+      if (again) return again;
     }
-  } catch (err) {
-    if (isDuplicateKey(err)) {
-      const again = await subscriptionByEventKey(db, key);
-      if (again) return { subscription: again, outcome: again.status === 'trialing' ? 'trial' : 'subscribed', charged: 0, replayed: true };
-      throw new ApiError('ALREADY_SUBSCRIBED', '이미 이 크리에이터의 멤버십을 구독 중입니다.');
-    }
-    throw err;
   }
   const [created] = await db.select().from(subscriptions).where(eq(subscriptions.id, id));
-  return { subscription: created, outcome: trial ? 'trial' : 'subscribed', charged: trial ? 0 : tier.price, replayed: false };
+  return {
+    subscription: created,
+    outcome: trial ? 'trial' : 'subscribed',
+    charged: trial ? 0 : tier.price,
+    replayed: false,
+  };
 }
 
 /** Pro-rata price of the rest of the current period, in whole tokens (rounded up). */
@@ -219,10 +315,33 @@ async function changeTier(db: Database, current: Subscription, tier: MembershipI
     throw new ApiError('ALREADY_SUBSCRIBED', current.status === 'canceled' ? '해지 예정인 구독입니다. 해지 취소를 이용해 주세요.' : '이미 구독 중인 멤버십입니다.');
   }
   if (current.status === 'grace') throw new ApiError('ALREADY_SUBSCRIBED', '결제가 밀린 구독은 변경할 수 없습니다. 잔액을 충전해 주세요.');
+  const data = { requestTier: tier.id };
   if (tier.level < current.level) {
+    if (current.pendingMembershipItemId === tier.id)
+      return { subscription: current, outcome: 'downgrade_scheduled', charged: 0, replayed: false };
     await db.transaction(async (tx) => {
-      await tx.update(subscriptions).set({ pendingMembershipItemId: tier.id }).where(eq(subscriptions.id, current.id));
-      await insertEvent(tx, { subscriptionId: current.id, type: 'downgrade_scheduled', key, from: current.status, to: current.status, data: { toTier: tier.id } });
+      const scheduled = await tx
+        .update(subscriptions)
+        .set({ pendingMembershipItemId: tier.id })
+        .where(
+          and(
+            eq(subscriptions.id, current.id),
+            eq(subscriptions.membershipItemId, current.membershipItemId),
+            inArray(subscriptions.status, [...LIVE_STATUSES]),
+          ),
+        );
+      if (
+        !(await recordSubscriptionEvent(tx, scheduled, {
+          subscriptionId: current.id,
+          type: 'downgrade_scheduled',
+          key,
+          from: current.status,
+          to: current.status,
+          data: { ...data, toTier: tier.id },
+        }))
+      ) {
+        throw new ApiError('CONFLICT', '구독이 동시에 변경되었습니다. 다시 시도해 주세요.');
+      }
     });
     const [row] = await db.select().from(subscriptions).where(eq(subscriptions.id, current.id));
     return { subscription: row, outcome: 'downgrade_scheduled', charged: 0, replayed: false };
@@ -233,12 +352,29 @@ async function changeTier(db: Database, current: Subscription, tier: MembershipI
       .update(subscriptions)
       .set({ membershipItemId: tier.id, level: tier.level, price: tier.price, pendingMembershipItemId: null })
       .where(and(eq(subscriptions.id, current.id), eq(subscriptions.membershipItemId, current.membershipItemId)));
-    if (updated.rowsAffected !== 1) throw new ApiError('CONFLICT', '구독이 동시에 변경되었습니다. 다시 시도해 주세요.');
-    await insertEvent(tx, { subscriptionId: current.id, type: 'upgraded', key, from: current.status, to: current.status, amount, transferId, data: { fromTier: current.membershipItemId, toTier: tier.id } });
+    if (
+      !(await recordSubscriptionEvent(tx, updated, {
+        subscriptionId: current.id,
+        type: 'upgraded',
+        key,
+        from: current.status,
+        to: current.status,
+        amount,
+        transferId,
+        data: { ...data, fromTier: current.membershipItemId, toTier: tier.id },
+      }))
+    ) {
+      throw new ApiError('CONFLICT', '구독이 동시에 변경되었습니다. 다시 시도해 주세요.');
+    }
   };
   const legs = amount > 0 ? paymentLegs(key, await walletOf(db, current.subscriberId), await walletOf(db, current.creatorId), amount, settings.feeBps, { type: 'subscription', id: current.id }) : [];
-  if (legs.length) await postTransfers(db, legs, (tx, posted) => apply(tx, posted[0]?.id ?? null));
-  else await db.transaction((tx) => apply(tx, null));
+  if (legs.length) {
+    const result = await postTransfers(db, legs, (tx, posted) => apply(tx, posted[0]?.id ?? null));
+    if (result.replayed) {
+      const again = await replayed(db, key, tier.id);
+      if (again) return again;
+    }
+  } else await db.transaction((tx) => apply(tx, null));
   const [row] = await db.select().from(subscriptions).where(eq(subscriptions.id, current.id));
   return { subscription: row, outcome: 'upgraded', charged: amount, replayed: false };
 }
@@ -257,8 +393,18 @@ export async function cancel(db: Database, fanId: string, tierId: string, now: D
   const sub = await ownLiveForTier(db, fanId, tierId);
   if (sub.status === 'canceled') return sub;
   await db.transaction(async (tx) => {
-    await tx.update(subscriptions).set({ status: 'canceled', autoRenew: false }).where(and(eq(subscriptions.id, sub.id), eq(subscriptions.status, sub.status)));
-    await insertEvent(tx, { subscriptionId: sub.id, type: 'canceled', key: `cancel:${sub.id}:${now.getTime()}`, from: sub.status, to: 'canceled', data: { previous: sub.status } });
+    const moved = await tx
+      .update(subscriptions)
+      .set({ status: 'canceled', autoRenew: false })
+      .where(and(eq(subscriptions.id, sub.id), eq(subscriptions.status, sub.status)));
+    await recordSubscriptionEvent(tx, moved, {
+      subscriptionId: sub.id,
+      type: 'canceled',
+      key: `cancel:${sub.id}:${now.getTime()}`,
+      from: sub.status,
+      to: 'canceled',
+      data: { previous: sub.status },
+    });
   });
   const [row] = await db.select().from(subscriptions).where(eq(subscriptions.id, sub.id));
   return row;
@@ -271,8 +417,17 @@ export async function resume(db: Database, fanId: string, tierId: string, now: D
   if (sub.currentPeriodEnd <= now) throw new ApiError('NOT_FOUND', '이미 종료된 구독입니다.');
   const back = sub.trialEndsAt && sub.trialEndsAt > now ? ('trialing' as const) : ('active' as const);
   await db.transaction(async (tx) => {
-    await tx.update(subscriptions).set({ status: back, autoRenew: true }).where(and(eq(subscriptions.id, sub.id), eq(subscriptions.status, 'canceled')));
-    await insertEvent(tx, { subscriptionId: sub.id, type: 'resumed', key: `resume:${sub.id}:${now.getTime()}`, from: 'canceled', to: back });
+    const moved = await tx
+      .update(subscriptions)
+      .set({ status: back, autoRenew: true })
+      .where(and(eq(subscriptions.id, sub.id), eq(subscriptions.status, 'canceled')));
+    await recordSubscriptionEvent(tx, moved, {
+      subscriptionId: sub.id,
+      type: 'resumed',
+      key: `resume:${sub.id}:${now.getTime()}`,
+      from: 'canceled',
+      to: back,
+    });
   });
   const [row] = await db.select().from(subscriptions).where(eq(subscriptions.id, sub.id));
   return row;

@@ -1,6 +1,7 @@
 // Shared OpenAPI pieces: the envelope around every success payload and the error body.
 import { z } from '@hono/zod-openapi';
-import { ERROR_STATUS } from './errors.ts';
+import type { MiddlewareHandler } from 'hono';
+import { ApiError, ERROR_STATUS } from './errors.ts';
 
 export function envelope<T extends z.ZodType>(data: T) {
   return z.object({ success: z.literal(true), message: z.string().optional(), data });
@@ -39,3 +40,17 @@ export function upperEnum(values: readonly string[]) {
 export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
   return { body: { content: { 'application/json': { schema } }, required: true as const, description } };
 }
+
+/**
+ * Route middleware (after auth) for a `jsonBody()` whose fields are all optional: the validator
+ * reads a request without a JSON body as `{}`, so that schema cannot refuse it. A body-less POST is
+ * 400; `{}` is a body.
+ */
+export const requireJsonBody: MiddlewareHandler = async (c, next) => {
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(c.req.header('content-type') ?? '')) {
+    throw new ApiError('VALIDATION_FAILED', '요청 본문(JSON)이 필요합니다.', {
+      details: [{ path: 'body', message: 'a JSON body is required' }],
+    });
+  }
+  await next();
+};

@@ -7,7 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.ts';
 import { TREASURY_WALLET_ID } from '../../src/db/reference-data.ts';
 import { transfers, wallets } from '../../src/db/schema/index.ts';
-import { changeSupply, checkLedgerInvariants, postTransfers, transfer } from '../../src/domain/ledger.ts';
+import {
+  changeSupply,
+  checkLedgerInvariants,
+  postTransfers,
+  supplyChangeInTx,
+  transfer,
+} from '../../src/domain/ledger.ts';
 import { ensureWallet, kngWallet } from '../../src/domain/wallets.ts';
 import { api, createUser } from './auth-helpers.ts';
 import { code, readJson, type Envelope } from './helpers.ts';
@@ -140,6 +146,89 @@ describe('several legs in one transaction', () => {
     expect(await balance(fan)).toBe(100);
     expect(await balance(creator)).toBe(0);
     expect(await db.select().from(transfers).where(inArray(transfers.idempotencyKey, [`${key}:a`, `${key}:b`]))).toEqual([]);
+  });
+});
+
+describe('reverse transfers (refunds)', () => {
+  it('a transfer is never reversed beyond its amount, even by 10 parallel reversals', async () => {
+    const fan = await fundedWallet(30);
+    const creator = await fundedWallet(0);
+    const { transfer: paid } = await transfer(db, {
+      idempotencyKey: `pay:${uuidv7()}`,
+      fromWalletId: fan,
+      toWalletId: creator,
+      amount: 30,
+      reason: 'subscription',
+    });
+    const back = (amount: number) =>
+      code(
+        transfer(db, {
+          idempotencyKey: `back:${uuidv7()}`,
+          fromWalletId: creator,
+          toWalletId: fan,
+          amount,
+          reason: 'refund',
+          reversesTransferId: paid.id,
+        }),
+      );
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => back(10)));
+    expect(outcomes.filter((o) => o === 'OK')).toHaveLength(3);
+    expect(outcomes.filter((o) => o === 'NOTHING_TO_REFUND')).toHaveLength(7);
+    expect(await back(1)).toBe('NOTHING_TO_REFUND');
+    expect(await balance(fan)).toBe(30);
+  });
+
+  it('the invariant check reports an over-reversed transfer and a float left in the treasury', async () => {
+    const from = await fundedWallet(40);
+    const to = await fundedWallet(0);
+    const { transfer: paid } = await transfer(db, {
+      idempotencyKey: `pay:${uuidv7()}`,
+      fromWalletId: from,
+      toWalletId: to,
+      amount: 20,
+      reason: 'subscription',
+    });
+    const rollback = new Error('rollback');
+    let report: Awaited<ReturnType<typeof checkLedgerInvariants>> | undefined;
+    await db
+      .transaction(async (tx) => {
+        // Written by hand (as a buggy writer would): both balances consistent, but 21 back for 20
+        // paid.
+        await tx
+          .insert(transfers)
+          .values({
+            id: uuidv7(),
+            idempotencyKey: `bogus:${uuidv7()}`,
+            tokenTypeId: paid.tokenTypeId,
+            fromWalletId: to,
+            toWalletId: from,
+            amount: 21,
+            reasonId: 2,
+            fromBalanceBefore: 21,
+            fromBalanceAfter: 0,
+            toBalanceBefore: 20,
+            toBalanceAfter: 41,
+            reversesTransferId: paid.id,
+            createdAt: new Date(),
+          });
+        // KNG minted into the treasury and never paid out: the sum of wallets still matches the
+        // supply.
+        await supplyChangeInTx(tx, {
+          kind: 'mint',
+          amount: 5,
+          idempotencyKey: `float:${uuidv7()}`,
+        });
+        report = await checkLedgerInvariants(tx as unknown as typeof db);
+        throw rollback;
+      })
+      .catch((err: unknown) => {
+        if (err !== rollback) throw err;
+      });
+    expect(report?.ok).toBe(false);
+    expect(report?.overReversedTransfers).toEqual([paid.id]);
+    expect(report?.totalBalance).toBe((report?.minted ?? 0) - (report?.burned ?? 0));
+    const t = report?.treasury;
+    expect((t?.balance ?? 0) - ((t?.feesCollected ?? 0) - (t?.feesRefunded ?? 0))).toBe(5);
   });
 });
 

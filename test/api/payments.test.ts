@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TREASURY_WALLET_ID } from '../../src/db/reference-data.ts';
 import { paymentOrders, transfers, users } from '../../src/db/schema/index.ts';
 import { changeSupply, checkLedgerInvariants, transfer } from '../../src/domain/ledger.ts';
+import { beginTopUpCancel } from '../../src/domain/payments.ts';
 import worker from '../../src/index.ts';
 import { api, postJson, stack, tokenFor } from './auth-helpers.ts';
 import { balanceOf, db, makeCreator, walletIdOf } from './economy-helpers.ts';
@@ -62,6 +63,37 @@ async function topUp(userId: string, amount = 11_000): Promise<Payment> {
   return body.data;
 }
 
+const orderRow = async (orderId: string) =>
+  (await db.select().from(paymentOrders).where(eq(paymentOrders.orderId, orderId)))[0];
+
+/** The cron's reconciliation, with the order aged past its settling delay. */
+async function reconcile(orderId: string): Promise<void> {
+  await db
+    .update(paymentOrders)
+    .set({ updatedAt: new Date(Date.now() - 11 * 60_000) })
+    .where(eq(paymentOrders.orderId, orderId));
+  const ctx = createExecutionContext();
+  await worker.scheduled(
+    createScheduledController({ cron: '*/10 * * * *', scheduledTime: Date.now() }),
+    env as unknown as Record<string, unknown>,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+}
+
+/** A cancel made at Toss directly (outside this API). */
+async function tossCancel(paymentKey: string): Promise<void> {
+  const res = await fetch(`${toss.endpoint}/v1/payments/${paymentKey}/cancel`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${btoa(`${toss.secretKey}:`)}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ cancelReason: 'outside' }),
+  });
+  expect(res.status).toBe(200);
+}
+
 afterEach(async () => {
   await fake('/_fake/faults', { method: 'DELETE' });
   expect((await checkLedgerInvariants(db)).ok).toBe(true);
@@ -89,16 +121,35 @@ describe('confirm', () => {
     const before = await balanceOf(user);
     const order = await prepare(user);
     const paymentKey = await approveInWindow(order);
-    const first = await readJson<{ data: Payment; message: string }>(await confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount }));
+    const first = await readJson<{ data: Payment; message: string }>(
+      await confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount }),
+    );
     expect(first.status, first.text).toBe(200);
-    expect(first.body.data).toMatchObject({ status: 'CREDITED', paymentKey, amount: 11_000, tokenAmount: 100 });
+    expect(first.body.data).toMatchObject({
+      status: 'CREDITED',
+      paymentKey,
+      amount: 11_000,
+      tokenAmount: 100,
+    });
     expect(await balanceOf(user)).toBe(before + 100);
-    const again = await readJson<{ data: Payment }>(await confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount }));
+    const again = await readJson<{ data: Payment }>(
+      await confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount }),
+    );
     expect(again.status).toBe(200);
     expect(again.body.data.status).toBe('CREDITED');
     expect(await balanceOf(user)).toBe(before + 100);
     expect(await callsFor(order.orderId)).toHaveLength(1);
-    const history = await readJson<{ data: { transactions: Payment[]; pagination: { total: number } } }>(await api('/payment/history', await as(user)));
+    // The order id is the confirm's key: another payment for the same order is another request.
+    const otherKey = await approveInWindow(await prepare(user));
+    await expectError(
+      await confirm(user, { paymentKey: otherKey, orderId: order.orderId, amount: order.amount }),
+      409,
+      'IDEMPOTENCY_CONFLICT',
+    );
+    expect(await balanceOf(user)).toBe(before + 100);
+    const history = await readJson<{
+      data: { transactions: Payment[]; pagination: { total: number } };
+    }>(await api('/payment/history?status=CREDITED', await as(user)));
     expect(history.body.data.transactions.map((t) => t.orderId)).toEqual([order.orderId]);
   });
 
@@ -211,12 +262,32 @@ describe('info and cancel', () => {
     const [user, other, admin] = [await makeCreator(), await makeCreator(), await makeCreator()];
     await db.update(users).set({ role: 'admin' }).where(eq(users.id, admin));
     const paid = await topUp(user);
-    await expectError(await api(`/payment/info/${paid.paymentKey}`, await as(other)), 404, 'NOT_FOUND');
-    await expectError(await postJson(`/payment/cancel/${paid.paymentKey}`, { cancelReason: 'mine now' }, await as(other)), 404, 'NOT_FOUND');
-    const info = await readJson<{ data: Payment & { provider: { status: string } } }>(await api(`/payment/info/${paid.paymentKey}`, await as(user)));
+    await expectError(
+      await api(`/payment/info/${paid.paymentKey}`, await as(other)),
+      404,
+      'NOT_FOUND',
+    );
+    await expectError(
+      await postJson(
+        `/payment/cancel/${paid.paymentKey}`,
+        { cancelReason: 'mine now' },
+        await as(other),
+      ),
+      404,
+      'NOT_FOUND',
+    );
+    const info = await readJson<{ data: Payment & { provider: { status: string } } }>(
+      await api(`/payment/info/${paid.paymentKey}`, await as(user)),
+    );
     expect(info.body.data.provider.status).toBe('DONE');
     expect((await api(`/payment/info/${paid.paymentKey}`, await as(admin))).status).toBe(200);
-    const canceled = await readJson<{ data: Payment }>(await postJson(`/payment/cancel/${paid.paymentKey}`, { cancelReason: '관리자 취소' }, await as(admin)));
+    const canceled = await readJson<{ data: Payment }>(
+      await postJson(
+        `/payment/cancel/${paid.paymentKey}`,
+        { cancelReason: '관리자 취소' },
+        await as(admin),
+      ),
+    );
     expect(canceled.status, canceled.text).toBe(200);
     expect(canceled.body.data).toMatchObject({ status: 'CANCELED', canceledAmount: 11_000 });
   });
@@ -226,23 +297,156 @@ describe('info and cancel', () => {
     const start = await balanceOf(user);
     expect(start).toBe(0);
     const paid = await topUp(user);
-    await transfer(db, { idempotencyKey: `spend:${uuidv7()}`, fromWalletId: await walletIdOf(user), toWalletId: await walletIdOf(creator), amount: 30, reason: 'donation' });
-    const canceled = await readJson<{ data: Payment }>(await postJson(`/payment/cancel/${paid.paymentKey}`, { cancelReason: '단순 변심' }, await as(user)));
+    await transfer(db, {
+      idempotencyKey: `spend:${uuidv7()}`,
+      fromWalletId: await walletIdOf(user),
+      toWalletId: await walletIdOf(creator),
+      amount: 30,
+      reason: 'donation',
+    });
+    const canceled = await readJson<{ data: Payment }>(
+      await postJson(
+        `/payment/cancel/${paid.paymentKey}`,
+        { cancelReason: '단순 변심' },
+        await as(user),
+      ),
+    );
     expect(canceled.status, canceled.text).toBe(200);
-    expect(canceled.body.data).toMatchObject({ status: 'PARTIAL_CANCELED', canceledAmount: 70 * 110 });
+    expect(canceled.body.data).toMatchObject({
+      status: 'PARTIAL_CANCELED',
+      canceledAmount: 70 * 110,
+    });
     expect(await balanceOf(user)).toBe(0);
-    expect(await fake(`/_fake/payments/${paid.paymentKey}`)).toMatchObject({ status: 'PARTIAL_CANCELED', balanceAmount: 11_000 - 7_700 });
-    await expectError(await postJson(`/payment/cancel/${paid.paymentKey}`, { cancelReason: '또' }, await as(user)), 409, 'NOTHING_TO_REFUND');
+    expect(await fake(`/_fake/payments/${paid.paymentKey}`)).toMatchObject({
+      status: 'PARTIAL_CANCELED',
+      balanceAmount: 11_000 - 7_700,
+    });
+    await expectError(
+      await postJson(`/payment/cancel/${paid.paymentKey}`, { cancelReason: '또' }, await as(user)),
+      409,
+      'NOTHING_TO_REFUND',
+    );
   });
 
-  it('Toss refusing the cancel gives the KNG back', async () => {
+  it('Toss silent on a cancel → 503; the order stays canceling, reconciliation finishes it', async () => {
     const user = await makeCreator();
     const paid = await topUp(user);
     const before = await balanceOf(user);
     await fault('cancel', 'fail', 3);
-    await expectError(await postJson(`/payment/cancel/${paid.paymentKey}`, { cancelReason: '취소' }, await as(user)), 503, 'PAYMENT_PROVIDER_UNAVAILABLE');
+    await expectError(
+      await postJson(
+        `/payment/cancel/${paid.paymentKey}`,
+        { cancelReason: '취소' },
+        await as(user),
+      ),
+      503,
+      'PAYMENT_PROVIDER_UNAVAILABLE',
+    );
+    // Toss may have refunded: the KNG stay out of the wallet (burned) until the outcome is known.
+    expect(await balanceOf(user)).toBe(before - 100);
+    expect((await orderRow(paid.orderId)).status).toBe('canceling');
+    await reconcile(paid.orderId);
+    expect(await orderRow(paid.orderId)).toMatchObject({
+      status: 'canceled',
+      canceledAmount: 11_000,
+    });
+    expect(await fake(`/_fake/payments/${paid.paymentKey}`)).toMatchObject({
+      status: 'CANCELED',
+      balanceAmount: 0,
+    });
+    expect(await balanceOf(user)).toBe(before - 100);
+  });
+
+  it('Toss refusing the cancel gives the KNG back (minted again); the order is credited again', async () => {
+    const user = await makeCreator();
+    const paid = await topUp(user);
+    const before = await balanceOf(user);
+    // Cancelled at Toss outside this API: our cancel is refused (ALREADY_CANCELED_PAYMENT).
+    await tossCancel(paid.paymentKey);
+    await expectError(
+      await postJson(
+        `/payment/cancel/${paid.paymentKey}`,
+        { cancelReason: '취소' },
+        await as(user),
+      ),
+      400,
+      'PAYMENT_FAILED',
+    );
     expect(await balanceOf(user)).toBe(before);
-    expect((await db.select().from(paymentOrders).where(eq(paymentOrders.orderId, paid.orderId)))[0].status).toBe('credited');
+    expect((await orderRow(paid.orderId)).status).toBe('credited');
+  });
+
+  it('a crash between taking the KNG back and calling Toss: reconciliation cancels once', async () => {
+    const user = await makeCreator();
+    const paid = await topUp(user);
+    const order = await orderRow(paid.orderId);
+    // Step 1 of a cancel only (the Worker dies right after its transaction commits).
+    expect(await beginTopUpCancel(db, order)).toBe(100);
+    expect(await balanceOf(user)).toBe(0);
+    expect((await orderRow(paid.orderId)).status).toBe('canceling');
+    // Meanwhile another cancel answers 503 while the first is unresolved, not a second refund.
+    await fault('cancel', 'timeout', 3);
+    await reconcile(paid.orderId);
+    expect((await orderRow(paid.orderId)).status).toBe('canceling');
+    await fake('/_fake/faults', { method: 'DELETE' });
+    await reconcile(paid.orderId);
+    expect(await orderRow(paid.orderId)).toMatchObject({
+      status: 'canceled',
+      canceledAmount: 11_000,
+    });
+    const cancels = (
+      (await fake('/_fake/calls')) as {
+        calls: Array<{ op: string; path: string; idempotencyKey: string | null }>;
+      }
+    ).calls.filter((c) => c.op === 'cancel' && c.path.includes(paid.paymentKey));
+    expect(new Set(cancels.map((c) => c.idempotencyKey)).size).toBe(1);
+    expect(await fake(`/_fake/payments/${paid.paymentKey}`)).toMatchObject({
+      status: 'CANCELED',
+      balanceAmount: 0,
+    });
+  });
+
+  it('10 parallel cancels of one top-up: one refund at Toss, every request answers it', async () => {
+    const user = await makeCreator();
+    const paid = await topUp(user);
+    const cookies = await as(user);
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        postJson(`/payment/cancel/${paid.paymentKey}`, { cancelReason: '단순 변심' }, cookies),
+      ),
+    );
+    const bodies = await Promise.all(responses.map((r) => readJson<{ data: Payment }>(r)));
+    expect(
+      bodies.map((b) => b.status),
+      bodies.map((b) => b.text).join('\n'),
+    ).toEqual(Array(10).fill(200));
+    expect(bodies.map((b) => `${b.body.data.status}:${b.body.data.canceledAmount}`)).toEqual(
+      Array(10).fill('CANCELED:11000'),
+    );
+    expect(await balanceOf(user)).toBe(0);
+    const cancels = (
+      (await fake('/_fake/calls')) as { calls: Array<{ op: string; path: string }> }
+    ).calls.filter((c) => c.op === 'cancel' && c.path.includes(paid.paymentKey));
+    expect(cancels).toHaveLength(1);
+  });
+});
+
+describe('bodies', () => {
+  it('every POST with a body refuses a body-less request with 400', async () => {
+    const user = await makeCreator();
+    const paid = await topUp(user);
+    const cookies = await as(user);
+    for (const path of [
+      '/payment/prepare',
+      '/payment/confirm',
+      '/payment/failure',
+      `/payment/cancel/${paid.paymentKey}`,
+      '/subscription/billing/prepare',
+      '/subscription/billing/confirm',
+    ]) {
+      await expectError(await api(path, { method: 'POST', ...cookies }), 400, 'VALIDATION_FAILED');
+    }
+    expect((await orderRow(paid.orderId)).status).toBe('credited');
   });
 });
 

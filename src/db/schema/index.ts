@@ -5,3 +5,4 @@ export * from './postings.ts';
 export * from './media.ts';
 export * from './social.ts';
 export * from './payments.ts';
+export * from './idempotency.ts';

@@ -12,7 +12,14 @@ import { decodeCursor } from '../../lib/cursor.ts';
 import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { TossUnavailable } from '../../lib/toss.ts';
-import { envelope, errorResponses, jsonContent, upperEnum } from '../../lib/openapi.ts';
+import {
+  envelope,
+  errorResponses,
+  jsonBody,
+  jsonContent,
+  requireJsonBody,
+  upperEnum,
+} from '../../lib/openapi.ts';
 
 export const paymentRoutes = new OpenAPIHono<AppEnv>();
 
@@ -63,22 +70,16 @@ paymentRoutes.openapi(
     path: '/prepare',
     tags: ['payment'],
     summary: 'Create an order for a KNG pack (the server chooses order id and amount)',
-    middleware: [authRequired] as const,
-    request: {
-      body: {
-        content: {
-          'application/json': {
-            schema: z.object({
-              productCode: z.string().max(32).optional(),
-              amount: z.number().int().positive().optional(),
-              orderName: z.string().max(100).optional(),
-              customerName: z.string().max(100).optional(),
-              customerEmail: z.string().max(200).optional(),
-            }),
-          },
-        },
-      },
-    },
+    middleware: [authRequired, requireJsonBody] as const,
+    request: jsonBody(
+      z.object({
+        productCode: z.string().max(32).optional(),
+        amount: z.number().int().positive().optional(),
+        orderName: z.string().max(100).optional(),
+        customerName: z.string().max(100).optional(),
+        customerEmail: z.string().max(200).optional(),
+      }),
+    ),
     responses: {
       200: jsonContent(
         envelope(z.object({ orderId: z.string(), orderName: z.string(), amount: z.number().int(), tokenAmount: z.number().int(), clientKey: z.string(), customerKey: z.string(), customerName: z.string().nullable(), customerEmail: z.string().nullable() })),
@@ -97,7 +98,13 @@ paymentRoutes.openapi(
     tags: ['payment'],
     summary: 'Confirm a top-up after the payment window (owner only; credited exactly once)',
     middleware: [authRequired] as const,
-    request: { body: { content: { 'application/json': { schema: z.object({ paymentKey: z.string().min(1).max(200), orderId: z.string().min(1).max(64), amount: z.number().int().positive() }) } } } },
+    request: jsonBody(
+      z.object({
+        paymentKey: z.string().min(1).max(200),
+        orderId: z.string().min(1).max(64),
+        amount: z.number().int().positive(),
+      }),
+    ),
     responses: { 200: jsonContent(envelope(PaymentViewSchema), 'Confirmed and credited'), ...errorResponses(400, 401, 404, 409, 502, 503) },
   }),
   async (c) => {
@@ -114,7 +121,13 @@ paymentRoutes.openapi(
     tags: ['payment'],
     summary: 'Record that the payment window failed or was closed (owner only)',
     middleware: [authRequired] as const,
-    request: { body: { content: { 'application/json': { schema: z.object({ orderId: z.string().min(1).max(64), code: z.string().max(64).optional(), message: z.string().max(500).optional() }) } } } },
+    request: jsonBody(
+      z.object({
+        orderId: z.string().min(1).max(64),
+        code: z.string().max(64).optional(),
+        message: z.string().max(500).optional(),
+      }),
+    ),
     responses: { 200: jsonContent(envelope(PaymentViewSchema), 'Recorded'), ...errorResponses(400, 401, 404, 409) },
   }),
   async (c) => ok(c, paymentView(await failPayment(c.get('services').db, viewerId(c), c.req.valid('json')))),
@@ -178,8 +191,14 @@ paymentRoutes.openapi(
     tags: ['payment'],
     summary: 'Cancel a top-up: refunds the KNG still unspent and burns them (owner or admin)',
     middleware: [authRequired] as const,
-    request: { params: z.object({ paymentKey: z.string().min(1).max(200) }), body: { content: { 'application/json': { schema: z.object({ cancelReason: z.string().trim().min(1).max(200) }) } } } },
-    responses: { 200: jsonContent(envelope(PaymentViewSchema), 'Cancelled (partly if some KNG were spent)'), ...errorResponses(400, 401, 404, 409, 503) },
+    request: {
+      params: z.object({ paymentKey: z.string().min(1).max(200) }),
+      ...jsonBody(z.object({ cancelReason: z.string().trim().min(1).max(200) })),
+    },
+    responses: {
+      200: jsonContent(envelope(PaymentViewSchema), 'Cancelled (partly if some KNG were spent)'),
+      ...errorResponses(400, 401, 402, 404, 409, 503),
+    },
   }),
   async (c) => {
     const order = await cancelPayment(c.get('services').db, c.get('env'), await viewerWithRole(c), c.req.valid('param').paymentKey, c.req.valid('json').cancelReason, logTo(c));

@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { authOptional, authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { like, unlike, unlockPosting } from '../../domain/engagement.ts';
+import { requestKey } from '../../domain/idempotency.ts';
 import { isActiveCreator } from '../../domain/identity.ts';
 import { createPosting, deletePosting, getPostingView, listPostings, updatePosting, type PostingInput } from '../../domain/postings.ts';
 import { recordView, viewerKey } from '../../domain/views.ts';
@@ -305,10 +306,17 @@ postingsRoutes.openapi(
   }),
   async (c) => {
     const { db, clock } = c.get('services');
+    const postingId = c.req.valid('param').id;
+    const header = c.req.valid('header')['idempotency-key'];
     const { purchase, charged } = await unlockPosting(db, {
       buyerId: viewerId(c),
-      postingId: c.req.valid('param').id,
-      clientKey: c.req.valid('header')['idempotency-key'] ?? crypto.randomUUID(),
+      postingId,
+      clientKey: await requestKey(db, {
+        ownerId: viewerId(c),
+        header,
+        scope: 'POST /postings/{id}/purchase',
+        request: { postingId },
+      }),
       now: clock.now(),
       feeBps: c.get('env').PLATFORM_FEE_BPS,
     });

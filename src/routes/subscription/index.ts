@@ -8,9 +8,16 @@ import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema/index.ts';
 import { cardAmount, confirmCardSubscription, myCardSubscriptions, prepareCardSubscription, stopCardSubscription } from '../../domain/card-subscriptions.ts';
 import { refundLatestCharge } from '../../domain/refunds.ts';
+import { requestKey } from '../../domain/idempotency.ts';
 import { cancel, mySubscriptions, resume, subscribe } from '../../domain/subscriptions.ts';
 import { ok } from '../../lib/envelope.ts';
-import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
+import {
+  envelope,
+  errorResponses,
+  jsonBody,
+  jsonContent,
+  requireJsonBody,
+} from '../../lib/openapi.ts';
 
 export const subscription = new OpenAPIHono<AppEnv>();
 
@@ -51,10 +58,17 @@ subscription.openapi(
   async (c) => {
     const { db, clock } = c.get('services');
     const env = c.get('env');
-    const clientKey = c.req.valid('header')['idempotency-key'] ?? crypto.randomUUID();
+    const tierId = c.req.valid('param').id;
+    const header = c.req.valid('header')['idempotency-key'];
+    const clientKey = await requestKey(db, {
+      ownerId: viewerId(c),
+      header,
+      scope: 'POST /subscription/membership/{id}',
+      request: { tierId },
+    });
     const result = await subscribe(
       db,
-      { fanId: viewerId(c), tierId: c.req.valid('param').id, clientKey, now: clock.now() },
+      { fanId: viewerId(c), tierId, clientKey, now: clock.now() },
       { feeBps: env.PLATFORM_FEE_BPS, graceDays: env.SUBSCRIPTION_GRACE_DAYS },
     );
     return ok(c, { subscription: view(result.subscription), outcome: result.outcome, charged: result.charged }, { status: 201, message: '구독이 완료되었습니다.' });
@@ -100,11 +114,17 @@ subscription.openapi(
     path: '/{subscriptionId}/refund',
     tags: ['subscription'],
     summary: "Refund the subscription's latest charge (admins; the creator within the refund window)",
-    middleware: [authRequired],
+    middleware: [authRequired, requireJsonBody],
     request: {
       params: z.object({ subscriptionId: z.uuid() }),
       headers: IdempotencyHeader,
-      body: { content: { 'application/json': { schema: z.object({ amount: z.number().int().positive().optional(), reason: z.string().max(500).optional() }) } }, required: false },
+      // `{}` refunds everything still refundable of the latest charge.
+      ...jsonBody(
+        z.object({
+          amount: z.number().int().positive().optional(),
+          reason: z.string().trim().min(1).max(500).optional(),
+        }),
+      ),
     },
     responses: {
       200: jsonContent(envelope(z.object({ amount: z.number(), full: z.boolean(), subscription: z.record(z.string(), z.unknown()) })), 'Refunded'),
@@ -115,13 +135,21 @@ subscription.openapi(
     const { db, clock } = c.get('services');
     const actorId = viewerId(c);
     const [actor] = await db.select({ role: users.role }).from(users).where(eq(users.id, actorId));
-    const body = (c.req.valid('json') ?? {}) as { amount?: number };
+    const { amount, reason } = c.req.valid('json');
+    const { subscriptionId } = c.req.valid('param');
+    const header = c.req.valid('header')['idempotency-key'];
     const result = await refundLatestCharge(db, {
       actorId,
       actorIsAdmin: actor?.role === 'admin',
-      subscriptionId: c.req.valid('param').subscriptionId,
-      amount: body.amount,
-      clientKey: c.req.valid('header')['idempotency-key'] ?? crypto.randomUUID(),
+      subscriptionId,
+      amount,
+      reason,
+      clientKey: await requestKey(db, {
+        ownerId: actorId,
+        header,
+        scope: 'POST /subscription/{subscriptionId}/refund',
+        request: { subscriptionId, amount, reason },
+      }),
       now: clock.now(),
       windowDays: c.get('env').REFUND_WINDOW_DAYS,
     });
@@ -163,7 +191,7 @@ subscription.openapi(
     tags: ['subscription'],
     summary: 'Start a card membership: the customer key and URLs for the Toss billing-auth window',
     middleware: [authRequired] as const,
-    request: { body: { content: { 'application/json': { schema: z.object({ membershipItemId: z.uuid() }) } } } },
+    request: jsonBody(z.object({ membershipItemId: z.uuid() })),
     responses: {
       200: jsonContent(
         envelope(z.object({ membershipItemId: z.string(), membershipName: z.string(), price: z.number().int(), priceKng: z.number().int(), tokenPrice: z.number().int(), billingPeriod: z.number().int(), billingUnit: z.string(), customerKey: z.string(), clientKey: z.string(), successUrl: z.string(), failUrl: z.string() })),
@@ -182,7 +210,14 @@ subscription.openapi(
     tags: ['subscription'],
     summary: 'Finish a card membership: issue the billing key, charge the first period (or start the trial), subscribe',
     middleware: [authRequired] as const,
-    request: { body: { content: { 'application/json': { schema: z.object({ authKey: z.string().min(1).max(300), customerKey: z.string().min(1).max(300), membershipItemId: ConfirmTierId, userId: z.string().optional() }) } } } },
+    request: jsonBody(
+      z.object({
+        authKey: z.string().min(1).max(300),
+        customerKey: z.string().min(1).max(300),
+        membershipItemId: ConfirmTierId,
+        userId: z.string().optional(),
+      }),
+    ),
     responses: {
       200: jsonContent(
         envelope(
