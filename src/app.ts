@@ -6,7 +6,7 @@ import { uuidv7 } from 'uuidv7';
 import type { AppEnv } from './context.ts';
 import { handleError, handleNotFound } from './lib/error-handler.ts';
 import { ApiError } from './lib/errors.ts';
-import { bodyGuard } from './middleware/body.ts';
+import { bodyGuardFor } from './middleware/body.ts';
 import { corsMiddleware } from './middleware/cors.ts';
 import { defaultCacheControl, securityHeaders } from './middleware/headers.ts';
 import { init } from './middleware/init.ts';
@@ -44,7 +44,7 @@ export function createApp() {
   app.use('*', defaultCacheControl);
   app.use('*', init);
   app.use('*', corsMiddleware);
-  app.use('*', bodyGuard);
+  app.use('*', bodyGuardFor(app));
 
   app.route('/', root);
   app.route('/health', health);

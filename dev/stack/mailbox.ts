@@ -16,7 +16,12 @@ export interface DeliveredCode {
 // eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC.
 const ANSI = /\x1b\[[0-9;]*m/g;
 
-type StoredUser = { Attributes?: Array<{ Name: string; Value: string }>; ConfirmationCode?: string; UserLastModifiedDate?: string };
+type StoredUser = {
+  Attributes?: Array<{ Name: string; Value: string }>;
+  ConfirmationCode?: string;
+  AttributeVerificationCode?: string;
+  UserLastModifiedDate?: string;
+};
 
 export class Mailbox {
   private readonly latest = new Map<string, DeliveredCode>();
@@ -77,8 +82,33 @@ export class Mailbox {
     }
   }
 
+  /** The pending attribute-verification code (a phone or e-mail change) of this e-mail's user. */
+  private async attributeCode(email: string): Promise<DeliveredCode | undefined> {
+    const store = await this.readStore();
+    for (const user of Object.values(store?.Users ?? {})) {
+      const address = user.Attributes?.find((a) => a.Name === 'email')?.Value?.toLowerCase();
+      if (address === email && user.AttributeVerificationCode) {
+        const at = user.UserLastModifiedDate ?? new Date().toISOString();
+        return { email, code: user.AttributeVerificationCode, at };
+      }
+    }
+    return undefined;
+  }
+
   async listen(port: number): Promise<string> {
     this.server = createServer((req, res) => {
+      // GET /attribute-codes/<email>: the code Cognito sent for an attribute change
+      // (UpdateUserAttributes).
+      const attr = /^\/attribute-codes\/([^/?]+)$/.exec(req.url ?? '');
+      if (attr) {
+        void this.attributeCode(decodeURIComponent(attr[1]).toLowerCase())
+          .catch(() => undefined)
+          .then((found) => {
+            res.writeHead(found ? 200 : 404, { 'Content-Type': 'application/json' });
+            res.end(JSON.stringify(found ?? { error: 'no attribute code pending' }));
+          });
+        return;
+      }
       const match = /^\/codes\/([^/?]+)$/.exec(req.url ?? '');
       const email = match ? decodeURIComponent(match[1]).toLowerCase() : '';
       const lookup = match ? this.pendingCode(email) : Promise.resolve(undefined);

@@ -159,11 +159,38 @@ export class CognitoClient {
     }
   }
 
-  async updateAttributes(accessToken: string, attributes: Record<string, string>): Promise<void> {
-    await this.call('UpdateUserAttributes', {
+  /** Returns where Cognito sent verification codes (empty when nothing needs verifying). */
+  async updateAttributes(
+    accessToken: string,
+    attributes: Record<string, string>,
+  ): Promise<{ codeSentTo: string[] }> {
+    type Out = { CodeDeliveryDetailsList?: Array<{ AttributeName?: string }> };
+    const out = await this.call<Out>('UpdateUserAttributes', {
       AccessToken: accessToken,
       UserAttributes: Object.entries(attributes).map(([Name, Value]) => ({ Name, Value })),
     });
+    return { codeSentTo: (out.CodeDeliveryDetailsList ?? []).map((d) => d.AttributeName ?? '') };
+  }
+
+  async sendAttributeCode(accessToken: string, attributeName: string): Promise<void> {
+    await this.call('GetUserAttributeVerificationCode', {
+      AccessToken: accessToken,
+      AttributeName: attributeName,
+    });
+  }
+
+  async verifyAttribute(accessToken: string, attributeName: string, code: string): Promise<void> {
+    await this.call('VerifyUserAttribute', {
+      AccessToken: accessToken,
+      AttributeName: attributeName,
+      Code: code,
+    });
+  }
+
+  async getAttributes(accessToken: string): Promise<Record<string, string>> {
+    type Out = { UserAttributes?: Array<{ Name: string; Value: string }> };
+    const out = await this.call<Out>('GetUser', { AccessToken: accessToken });
+    return Object.fromEntries((out.UserAttributes ?? []).map((a) => [a.Name, a.Value]));
   }
 }
 

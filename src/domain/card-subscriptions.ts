@@ -40,13 +40,16 @@ export async function prepareCardSubscription(db: Database, env: Env, userId: st
     membershipItemId: tier.id,
     membershipName: tier.name,
     price: cardAmount(tier),
+    priceKng: tier.price,
     tokenPrice: tier.price,
     billingPeriod: tier.billingPeriod,
     billingUnit: tier.billingUnit,
     customerKey: customerKeyFor(userId),
     clientKey: env.TOSS_CLIENT_KEY,
-    successUrl: `${web}/subscription/billing/success?membershipItemId=${tier.id}`,
-    failUrl: `${web}/subscription/billing/fail?membershipItemId=${tier.id}`,
+    // Bare, as the original: the client appends `?membershipItemId=…&userId=…` itself, and Toss
+    // then adds `&customerKey=…&authKey=…`; a query here would make the client's `?` a second one.
+    successUrl: `${web}/subscription/billing/success`,
+    failUrl: `${web}/subscription/billing/fail`,
   };
 }
 

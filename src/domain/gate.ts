@@ -5,6 +5,7 @@
 import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { membershipItems, postingPurchases, subscriptions, users, type Posting } from '../db/schema/index.ts';
+import { tierPriceKrw } from './memberships.ts';
 
 export type GatePosting = Pick<
   Posting,
@@ -30,7 +31,9 @@ export interface OfferTier {
   id: string;
   name: string;
   level: number;
+  /** KRW, what a card pays (the client shows it with 원); `priceKng` is the KNG price. */
   price: number;
+  priceKng?: number;
 }
 
 export interface GateFacts {
@@ -147,7 +150,13 @@ export async function loadGateFacts(
   for (const b of bought) facts.purchased.add(b.postingId);
   for (const t of tiers) {
     const list = facts.tiersByCreator.get(t.creatorId) ?? [];
-    list.push({ id: t.id, name: t.name, level: t.level, price: t.price });
+    list.push({
+      id: t.id,
+      name: t.name,
+      level: t.level,
+      price: tierPriceKrw(t.price),
+      priceKng: t.price,
+    });
     facts.tiersByCreator.set(t.creatorId, list);
   }
   return { viewer: { id: viewerId, isAdmin: role[0]?.role === 'admin' }, facts };

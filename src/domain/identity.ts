@@ -1,5 +1,6 @@
 // Identity rules: handle and nickname formats, reserved handles, and the local mirror of Cognito users.
 import { and, eq, ne, sql } from 'drizzle-orm';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
 import type { Database } from '../db/client.ts';
 import { creators, earlybirds, users, type User } from '../db/schema/index.ts';
 import { ApiError } from '../lib/errors.ts';
@@ -128,4 +129,50 @@ export function isDuplicateKey(err: unknown): boolean {
     current = (current as { cause?: unknown }).cause;
   }
   return false;
+}
+
+// Phone numbers. Cognito wants E.164 (`+821012345678`); people type `010-1234-5678`, and the web
+// client sends `"+82" + "010…"` (`+8201012345678`, the trunk 0 kept). libphonenumber-js (its
+// mobile-only metadata, about 34 KB gzipped in the Worker) parses every such form, strips the trunk
+// 0 after +82, and knows which KR ranges are mobile. Only Korean mobile numbers are accepted: the
+// number receives the SMS codes.
+export const PHONE_PROBLEM = '휴대폰 번호 형식이 올바르지 않습니다. 010-1234-5678처럼 입력해 주세요.';
+
+/** A Korean mobile number in any usual form, as E.164; null when it is not one. */
+export function normalizeKrMobile(input: string): string | null {
+  const trimmed = input.trim();
+  if (trimmed.length === 0 || trimmed.length > 32) return null;
+  const parsed = parsePhoneNumberFromString(trimmed, 'KR');
+  if (!parsed || parsed.ext || parsed.country !== 'KR' || !parsed.isValid()) return null;
+  return parsed.getType() === 'MOBILE' ? parsed.number : null;
+}
+
+/** The same for a request field: a clear 400 naming the field when it is not a Korean mobile. */
+export function requireKrMobile(input: string, path = 'phoneNumber'): string {
+  const phone = normalizeKrMobile(input);
+  if (!phone) {
+    const details = [{ path, message: PHONE_PROBLEM }];
+    throw new ApiError('VALIDATION_FAILED', PHONE_PROBLEM, { details });
+  }
+  return phone;
+}
+
+/** The legal name (personal information edit): 1–100 characters after trimming. */
+export async function changeName(db: Database, userId: string, name: string): Promise<string> {
+  const trimmed = name.trim();
+  if (trimmed.length < 1 || trimmed.length > 100) {
+    const message = '이름은 1~100자로 입력해 주세요.';
+    throw new ApiError('VALIDATION_FAILED', message, { details: [{ path: 'name', message }] });
+  }
+  await db.update(users).set({ name: trimmed }).where(eq(users.id, userId));
+  return trimmed;
+}
+
+/**
+ * The mirror's phone is the verified one: a new number is written here only after Cognito verified
+ * it (VerifyUserAttribute). Until then Cognito holds the new, unverified number and this row the
+ * old one.
+ */
+export async function setVerifiedPhone(db: Database, userId: string, phone: string): Promise<void> {
+  await db.update(users).set({ phoneNumber: phone }).where(eq(users.id, userId));
 }

@@ -1,5 +1,10 @@
 // Membership tiers: a creator's levels 1–10 (one live tier per level, enforced by the database), priced in
 // whole KNG per billing period, with an optional trial.
+// The web client shows and edits a tier's `price` in KRW ("가격 (원)", "3,300원/1개월"), and a card
+// pays the KNG price at 110 KRW per KNG (VAT included). So `price` on the wire is KRW (what a card
+// is charged) and `priceKng` is the stored KNG price (what a KNG subscription debits). A KRW price
+// typed by a creator is rounded to the nearest whole KNG (at least 1 KNG when not free); `priceKng`
+// sets it exactly.
 import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
@@ -7,6 +12,16 @@ import type { PeriodUnit } from '../db/schema/columns.ts';
 import { membershipItems, subscriptions, type MembershipItem } from '../db/schema/index.ts';
 import { ApiError } from '../lib/errors.ts';
 import { isDuplicateKey } from './identity.ts';
+import { KRW_PER_KNG_WITH_VAT } from './payments.ts';
+
+/** What a card pays for a KNG price, and what the client shows as the tier's price. */
+export const tierPriceKrw = (priceKng: number) => priceKng * KRW_PER_KNG_WITH_VAT;
+
+/** The KNG price for a KRW price a creator typed: the nearest whole KNG, at least 1 unless free. */
+export function kngForKrw(krw: number): number {
+  if (krw <= 0) return 0;
+  return Math.max(1, Math.round(krw / KRW_PER_KNG_WITH_VAT));
+}
 
 export interface TierInput {
   name: string;
@@ -21,7 +36,7 @@ export interface TierInput {
   isActive: boolean;
 }
 
-/** The client's snake_case shape (price as a string, benefits comma-separated, as the original sent them). */
+/** The client's snake_case shape (benefits comma-separated as the original; `price` in KRW). */
 export function tierView(item: MembershipItem) {
   return {
     id: item.id,
@@ -31,7 +46,8 @@ export function tierView(item: MembershipItem) {
     benefits: item.benefits.join(','),
     benefit_list: item.benefits,
     level: item.level,
-    price: String(item.price),
+    price: tierPriceKrw(item.price),
+    priceKng: item.price,
     billing_unit: item.billingUnit,
     billing_period: item.billingPeriod,
     trial_unit: item.trialUnit,

@@ -183,6 +183,15 @@ export interface PostingView {
   imageCount: number;
   videoCount: number;
   lockedMediaCount: number;
+  // The creator centre's post table reads these snake_case names (the original's Prisma rows) and
+  // calls .toLocaleString() on the counts: the same facts once more in that spelling.
+  total_view_count: number;
+  unique_view_count: number;
+  like_count: number;
+  comment_count: number;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -241,6 +250,13 @@ function serialize(p: Posting, author: Author, decision: Extract<Decision, { vis
     imageCount: shown.filter((m) => m.type === 'image').length,
     videoCount: shown.filter((m) => m.type === 'video').length,
     lockedMediaCount: mediaRows.length - shown.length,
+    total_view_count: p.totalViewCount,
+    unique_view_count: p.uniqueViewCount,
+    like_count: p.likeCount,
+    comment_count: p.commentCount,
+    created_at: p.createdAt.toISOString(),
+    updated_at: p.updatedAt.toISOString(),
+    published_at: iso(p.publishedAt),
   };
 }
 

@@ -8,7 +8,7 @@ let creator: TestUser;
 let other: TestUser;
 let fan: TestUser;
 
-type Tier = { id: string; creator_id: string; name: string; level: number; price: string; benefits: string; billing_unit: string; is_active: boolean };
+type Tier = { id: string; creator_id: string; name: string; level: number; price: number; priceKng: number; benefits: string; billing_unit: string; is_active: boolean };
 
 const tierBody = (patch: Record<string, unknown> = {}) => ({ name: '기본', description: '설명', benefits: '혜택1,혜택2', level: 1, price: 3000, billing_unit: 'MONTH', billing_period: 1, ...patch });
 
@@ -24,9 +24,9 @@ beforeAll(async () => {
 
 describe('creating and listing tiers', () => {
   it('creates tiers in the client shape and lists them as data.memberships, by level', async () => {
-    const second = await readJson<Envelope<Tier>>(await postJson('/membership', tierBody({ level: 2, name: '프리미엄', price: 9000, benefits: ['전부', '더'] }), { cookies: creator.cookies }));
+    const second = await readJson<Envelope<Tier>>(await postJson('/membership', tierBody({ level: 2, name: '프리미엄', price: 9900, benefits: ['전부', '더'] }), { cookies: creator.cookies }));
     expect(second.status, second.text).toBe(201);
-    expect(second.body.data).toMatchObject({ creator_id: creator.sub, name: '프리미엄', level: 2, price: '9000', benefits: '전부,더', billing_unit: 'MONTH', is_active: true });
+    expect(second.body.data).toMatchObject({ creator_id: creator.sub, name: '프리미엄', level: 2, price: 9900, priceKng: 90, benefits: '전부,더', billing_unit: 'MONTH', is_active: true });
     const first = await postJson('/membership', tierBody(), { cookies: creator.cookies });
     expect(first.status).toBe(201);
     const mine = await readJson<Envelope<{ memberships: Tier[] }>>(await api('/membership', { cookies: creator.cookies }));
@@ -64,8 +64,8 @@ describe('editing tiers', () => {
   it("edits, toggles and deletes one's own tier; another creator gets 404", async () => {
     const created = await readJson<Envelope<Tier>>(await postJson('/membership', tierBody({ level: 7 }), { cookies: creator.cookies }));
     const id = created.body.data.id;
-    const edited = await readJson<Envelope<Tier>>(await putJson(`/membership/${id}`, { price: 4500, name: '수정됨' }, { cookies: creator.cookies }));
-    expect(edited.body.data).toMatchObject({ price: '4500', name: '수정됨', level: 7 });
+    const edited = await readJson<Envelope<Tier>>(await putJson(`/membership/${id}`, { price: 4400, name: '수정됨' }, { cookies: creator.cookies }));
+    expect(edited.body.data).toMatchObject({ price: 4400, priceKng: 40, name: '수정됨', level: 7 });
     await expectError(await putJson(`/membership/${id}`, { price: 1 }, { cookies: other.cookies }), 404, 'NOT_FOUND');
     await expectError(await api(`/membership/${id}`, { method: 'DELETE', cookies: other.cookies }), 404, 'NOT_FOUND');
     await expectError(await api(`/membership/${id}/toggle-active`, { method: 'PATCH', cookies: other.cookies }), 404, 'NOT_FOUND');

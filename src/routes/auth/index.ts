@@ -20,6 +20,7 @@ import {
   isEmailRegistered,
   isNicknameTaken,
   nicknameProblem,
+  requireKrMobile,
 } from '../../domain/identity.ts';
 import { viewerSummary } from '../../domain/profiles.ts';
 import { cancelDeletionOnSignIn } from '../../domain/account-deletion.ts';
@@ -74,6 +75,7 @@ auth.openapi(
     await limitAuth(c, 'signup', body.email);
     const problem = nicknameProblem(body.nickname);
     if (problem) throw new ApiError('VALIDATION_FAILED', problem, { details: [{ path: 'nickname', message: problem }] });
+    const phoneNumber = requireKrMobile(body.phoneNumber);
     const { db } = c.get('services');
     if (await isNicknameTaken(db, body.nickname)) throw new ApiError('NICKNAME_TAKEN', '이미 사용 중인 닉네임입니다.');
     const handle = generateHandle();
@@ -81,7 +83,7 @@ auth.openapi(
       cognitoFor(c).signUp({
         email: body.email,
         password: body.password,
-        attributes: { name: body.name, nickname: body.nickname, phone_number: body.phoneNumber, preferred_username: handle },
+        attributes: { name: body.name, nickname: body.nickname, phone_number: phoneNumber, preferred_username: handle },
       }),
       'signup',
     );
@@ -91,7 +93,7 @@ auth.openapi(
       handle,
       nickname: body.nickname,
       name: body.name,
-      phoneNumber: body.phoneNumber,
+      phoneNumber,
       isEarlybird: body.isEarlybird ?? false,
     });
     return ok(c, { user: { email: body.email, userSub } }, { status: 201, message: '회원가입이 완료되었습니다. 이메일 인증을 진행해 주세요.' });

@@ -9,7 +9,9 @@ export const SignUpBody = z
     password: Password,
     name: z.string().trim().min(1).max(100),
     nickname: z.string().trim(),
-    phoneNumber: z.string().regex(/^\+82\d{9,10}$/, '휴대폰 번호는 +82로 시작해야 합니다.'),
+    // Any usual Korean mobile form; the route normalises it to E.164 (domain/identity
+    // requireKrMobile).
+    phoneNumber: z.string().max(32).openapi({ example: '010-1234-5678' }),
     isEarlybird: z.boolean().optional(),
   })
   .openapi('SignUpBody');

@@ -4,7 +4,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { authRequired, creatorOnly, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { PERIOD_UNITS } from '../../db/schema/columns.ts';
-import { createTier, deleteTier, findOwnTier, listOwnTiers, listPublicTiers, tierView, toggleTier, updateTier, type TierInput } from '../../domain/memberships.ts';
+import { createTier, deleteTier, findOwnTier, kngForKrw, listOwnTiers, listPublicTiers, tierPriceKrw, tierView, toggleTier, updateTier, type TierInput } from '../../domain/memberships.ts';
 import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { envelope, errorResponses, jsonBody, jsonContent } from '../../lib/openapi.ts';
@@ -20,7 +20,10 @@ const TierFields = {
   description: z.string().max(2000).nullish(),
   benefits: Benefits,
   level: z.number().int().min(1).max(10),
+  // KRW as the client's "가격 (원)" field; rounded to whole KNG (see domain/memberships). `priceKng`
+  // wins.
   price: z.coerce.number().int().min(0).max(100_000_000),
+  priceKng: z.number().int().min(0).max(1_000_000),
   billing_unit: z.enum(PERIOD_UNITS),
   billing_period: z.number().int().min(1).max(36),
   trial_unit: z.enum(PERIOD_UNITS),
@@ -30,6 +33,8 @@ const TierFields = {
 
 const TierBody = z.object({
   ...TierFields,
+  price: TierFields.price.optional(),
+  priceKng: TierFields.priceKng.optional(),
   billing_unit: TierFields.billing_unit.default('MONTH'),
   billing_period: TierFields.billing_period.default(1),
   trial_unit: TierFields.trial_unit.default('DAY'),
@@ -43,7 +48,26 @@ const TierPatch = z
   .strict()
   .refine((v) => Object.keys(v).length > 0, '변경할 항목이 없습니다.');
 
-const Tier = z.record(z.string(), z.unknown()).openapi('MembershipItem');
+const Tier = z
+  .object({
+    id: z.string(),
+    creator_id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    benefits: z.string(),
+    benefit_list: z.array(z.string()),
+    level: z.number().int(),
+    price: z.number().int().openapi({ description: 'KRW: what a card is charged per period' }),
+    priceKng: z.number().int().openapi({ description: 'KNG: what a KNG subscription debits' }),
+    billing_unit: z.string(),
+    billing_period: z.number().int(),
+    trial_unit: z.string(),
+    trial_period: z.number().int(),
+    is_active: z.boolean(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('MembershipItem');
 const IdParam = z.object({ id: z.uuid() });
 
 function toInput(body: Partial<z.infer<typeof TierBody>>): Partial<TierInput> {
@@ -52,7 +76,8 @@ function toInput(body: Partial<z.infer<typeof TierBody>>): Partial<TierInput> {
   if (body.description !== undefined) out.description = body.description ?? null;
   if (body.benefits !== undefined) out.benefits = body.benefits;
   if (body.level !== undefined) out.level = body.level;
-  if (body.price !== undefined) out.price = body.price;
+  if (body.priceKng !== undefined) out.price = body.priceKng;
+  else if (body.price !== undefined) out.price = kngForKrw(body.price);
   if (body.billing_unit !== undefined) out.billingUnit = body.billing_unit;
   if (body.billing_period !== undefined) out.billingPeriod = body.billing_period;
   if (body.trial_unit !== undefined) out.trialUnit = body.trial_unit;
@@ -61,6 +86,13 @@ function toInput(body: Partial<z.infer<typeof TierBody>>): Partial<TierInput> {
   return out;
 }
 
+/** Tells the creator when a typed KRW price was rounded to whole KNG. */
+function priceNote(body: { price?: number; priceKng?: number }): string {
+  if (body.priceKng !== undefined || body.price === undefined) return '';
+  const krw = tierPriceKrw(kngForKrw(body.price));
+  if (krw === body.price) return '';
+  return ` 가격은 1콩(110원) 단위로 맞춰 ${krw.toLocaleString('ko-KR')}원으로 저장되었습니다.`;
+}
 
 const creatorRoute = [authRequired, creatorOnly];
 
@@ -75,8 +107,14 @@ membership.openapi(
     responses: { 201: jsonContent(envelope(Tier), 'Created'), ...errorResponses(400, 401, 403, 409) },
   }),
   async (c) => {
-    const item = await createTier(c.get('services').db, viewerId(c), toInput(c.req.valid('json')) as TierInput);
-    return ok(c, tierView(item), { status: 201, message: '멤버십이 생성되었습니다.' });
+    const body = c.req.valid('json');
+    if (body.price === undefined && body.priceKng === undefined) {
+      throw new ApiError('VALIDATION_FAILED', '가격을 입력해 주세요.', {
+        details: [{ path: 'price', message: 'price (KRW) or priceKng is required' }],
+      });
+    }
+    const item = await createTier(c.get('services').db, viewerId(c), toInput(body) as TierInput);
+    return ok(c, tierView(item), { status: 201, message: `멤버십이 생성되었습니다.${priceNote(body)}` });
   },
 );
 
@@ -132,8 +170,10 @@ membership.openapi(
     responses: { 200: jsonContent(envelope(Tier), 'Updated'), ...errorResponses(400, 401, 403, 404, 409) },
   }),
   async (c) => {
-    const item = await updateTier(c.get('services').db, viewerId(c), c.req.valid('param').id, toInput(c.req.valid('json')));
-    return ok(c, tierView(item), { message: '멤버십이 수정되었습니다.' });
+    const body = c.req.valid('json');
+    const { db } = c.get('services');
+    const item = await updateTier(db, viewerId(c), c.req.valid('param').id, toInput(body));
+    return ok(c, tierView(item), { message: `멤버십이 수정되었습니다.${priceNote(body)}` });
   },
 );
 

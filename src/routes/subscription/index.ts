@@ -173,6 +173,15 @@ subscription.openapi(
 );
 
 // Card memberships (Toss billing), the web client's flow: prepare → Toss billing-auth window → confirm.
+// The success page reads `membershipItemId` from its own query string. When a success URL already
+// carried a query (as ours did), the client's appended `?membershipItemId=…` made it
+// `<id>?membershipItemId=<id>`: the leading id is the one it meant, so confirm takes it from such a
+// value too.
+const LEADING_UUID = /^\s*([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})(?:[?&#]|$)/i;
+const ConfirmTierId = z.preprocess(
+  (v) => (typeof v === 'string' ? (LEADING_UUID.exec(v)?.[1] ?? v) : v),
+  z.uuid(),
+);
 const settingsOf = (env: Env) => ({ feeBps: env.PLATFORM_FEE_BPS, graceDays: env.SUBSCRIPTION_GRACE_DAYS });
 
 subscription.openapi(
@@ -185,7 +194,7 @@ subscription.openapi(
     request: jsonBody(z.object({ membershipItemId: z.uuid() })),
     responses: {
       200: jsonContent(
-        envelope(z.object({ membershipItemId: z.string(), membershipName: z.string(), price: z.number().int(), tokenPrice: z.number().int(), billingPeriod: z.number().int(), billingUnit: z.string(), customerKey: z.string(), clientKey: z.string(), successUrl: z.string(), failUrl: z.string() })),
+        envelope(z.object({ membershipItemId: z.string(), membershipName: z.string(), price: z.number().int(), priceKng: z.number().int(), tokenPrice: z.number().int(), billingPeriod: z.number().int(), billingUnit: z.string(), customerKey: z.string(), clientKey: z.string(), successUrl: z.string(), failUrl: z.string() })),
         'Prepared',
       ),
       ...errorResponses(400, 401, 404, 409),
@@ -205,7 +214,7 @@ subscription.openapi(
       z.object({
         authKey: z.string().min(1).max(300),
         customerKey: z.string().min(1).max(300),
-        membershipItemId: z.uuid(),
+        membershipItemId: ConfirmTierId,
         userId: z.string().optional(),
       }),
     ),

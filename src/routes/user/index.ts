@@ -17,6 +17,8 @@ import { registerCoverImage } from './cover-image.ts';
 import { registerProfileImage } from './profile-image.ts';
 import { deleteAccount } from './delete-account.ts';
 import { exportData } from './export.ts';
+import { updateMe } from './update-me.ts';
+import { verifyPhone } from './verify-phone.ts';
 
 export const user = new OpenAPIHono<AppEnv>();
 
@@ -135,6 +137,10 @@ user.openapi(
   },
 );
 
+// The creator centre's quick "become a creator" button sends this literal instead of an id: the
+// first active category (by sort order) is the default it means.
+const DEFAULT_CATEGORY = 'default-category-id';
+
 const becomeCreator = (path: string) =>
   createRoute({
     method: 'post',
@@ -142,7 +148,7 @@ const becomeCreator = (path: string) =>
     tags: ['user'],
     summary: 'Become a creator in a category',
     middleware: [authRequired] as const,
-    request: { body: { content: { 'application/json': { schema: z.object({ category_id: z.uuid() }) } }, required: true } },
+    request: { body: { content: { 'application/json': { schema: z.object({ category_id: z.union([z.uuid(), z.literal(DEFAULT_CATEGORY)]) }) } }, required: true } },
     responses: {
       201: jsonContent(envelope(z.object({ isCreator: z.literal(true), creatorId: z.string(), categoryId: z.string() })), 'Now a creator'),
       ...errorResponses(400, 401, 404, 409),
@@ -152,20 +158,23 @@ const becomeCreator = (path: string) =>
 async function handleBecomeCreator(c: Context<AppEnv>, categoryId: string) {
   const id = viewerId(c);
   const { db } = c.get('services');
+  const live = and(eq(creatorCategories.isActive, true), isNull(creatorCategories.deletedAt));
   const [category] = await db
     .select({ id: creatorCategories.id })
     .from(creatorCategories)
-    .where(and(eq(creatorCategories.id, categoryId), eq(creatorCategories.isActive, true), isNull(creatorCategories.deletedAt)))
+    .where(categoryId === DEFAULT_CATEGORY ? live : and(eq(creatorCategories.id, categoryId), live))
+    .orderBy(asc(creatorCategories.sortOrder))
     .limit(1);
   if (!category) throw new ApiError('NOT_FOUND', '카테고리를 찾을 수 없습니다.');
   const creatorId = uuidv7();
   try {
-    await db.insert(creators).values({ id: creatorId, userId: id, categoryId });
+    await db.insert(creators).values({ id: creatorId, userId: id, categoryId: category.id });
   } catch (err) {
     if (isDuplicateKey(err)) throw new ApiError('ALREADY_CREATOR', '이미 크리에이터입니다.');
     throw err;
   }
-  return ok(c, { isCreator: true as const, creatorId, categoryId }, { status: 201, message: '크리에이터가 되었습니다.' });
+  const data = { isCreator: true as const, creatorId, categoryId: category.id };
+  return ok(c, data, { status: 201, message: '크리에이터가 되었습니다.' });
 }
 
 user.openapi(becomeCreator('/become-creator'), (c) => handleBecomeCreator(c, c.req.valid('json').category_id));
@@ -190,3 +199,6 @@ registerCoverImage(user);
 // Account deletion and the data export (one file per endpoint).
 user.route('/', deleteAccount);
 user.route('/', exportData);
+// Personal information (my-page): one file per endpoint.
+user.route('/', updateMe);
+user.route('/', verifyPhone);
