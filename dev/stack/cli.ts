@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { buildAssets } from './assets.ts';
 import { loadConfig, type StackConfig } from './config.ts';
 import { Supervisor, httpReady, waitFor, type Managed } from './processes.ts';
 import { startStack, workerVars, type StackInfo } from './stack.ts';
@@ -89,6 +90,7 @@ async function startApi(sup: Supervisor, cfg: StackConfig, info: StackInfo, appE
   const log = logger('stack');
   const envFile = join(cfg.stateDir, 'worker.env');
   writeEnvFile(envFile, workerVars(info, appEnv));
+  buildAssets(root);
   log('starting the Worker (wrangler dev)');
   const api = sup.start(
     'api',
