@@ -195,6 +195,11 @@ async function test(): Promise<void> {
     results.push({ name: 'typecheck media-service', ok: tscMedia === 0, passed: tscMedia === 0 ? 1 : 0, failed: tscMedia === 0 ? 0 : 1 });
     const lint = await runCommand('lint', [bin('eslint', 'bin/eslint.js'), '.', '--max-warnings=0'], env);
     results.push({ name: 'lint', ok: lint === 0, passed: lint === 0 ? 1 : 0, failed: lint === 0 ? 0 : 1 });
+    // An unformatted file fails the run like a lint error (`npm run format` fixes it).
+    const prettier = [bin('prettier', 'bin/prettier.cjs'), '--check', '.'];
+    const format = await runCommand('format', prettier, env);
+    const fmt = format === 0;
+    results.push({ name: 'format', ok: fmt, passed: Number(fmt), failed: Number(!fmt) });
     results.push(await vitestSuite('gateway', 'dev/psdb-gateway/vitest.config.ts', env, cfg.stateDir));
     results.push(await vitestSuite('media-service', 'media-service/vitest.config.ts', env, cfg.stateDir));
     results.push(await vitestSuite('stack', 'test/vitest.node.config.ts', env, cfg.stateDir));
