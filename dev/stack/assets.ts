@@ -5,7 +5,6 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 export const ASSETS_DIR = 'dist/assets';
 
@@ -47,7 +46,7 @@ export function buildAssets(root: string): string {
   return out;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (import.meta.main) {
   const dir = buildAssets(join(import.meta.dirname, '..', '..'));
   console.log(`static assets ready in ${dir}`);
 }

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { buildAssets } from './assets.ts';
 import { loadConfig, type StackConfig } from './config.ts';
+import { readCrons, startCronScheduler } from './cron.ts';
 import { Supervisor, httpReady, waitFor, type Managed } from './processes.ts';
 import { startStack, workerVars, type StackInfo } from './stack.ts';
 
@@ -124,14 +125,20 @@ async function dev(): Promise<void> {
   const started = Date.now();
   const info = await startOrExit(sup, cfg, log);
   let api: Managed;
+  let crons: string[];
   try {
     api = await startApi(sup, cfg, info, 'development');
+    // wrangler dev does not fire Cron Triggers: the runner does, on wrangler.toml's schedule.
+    crons = await readCrons(join(root, 'wrangler.toml'));
+    const scheduler = startCronScheduler(info.apiUrl, crons, logger('cron'));
+    sup.onStop(() => scheduler.stop());
   } catch (err) {
     log(`failed: ${(err as Error).message}`);
     await sup.stopAll();
     process.exit(1);
   }
   printTable(info);
+  log(`firing the Cron Triggers (UTC) like production: ${crons.join(', ') || 'none'}`);
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const code = await api.exited;
   // A signal stops everything and exits by itself; only an API that died on its own ends here.
