@@ -1,6 +1,6 @@
 // The Worker's static assets (wrangler.toml `[assets]`, directory dist/assets): the /docs reference
 // UI's bundle, copied from the npm package's standalone build so that the page loads nothing from a
-// CDN. Run before `wrangler dev` (the stack runner does) and before a deploy (`npm run deploy`).
+// CDN. wrangler.toml's [build] runs it before `wrangler dev` and `wrangler deploy`.
 //   node dev/stack/assets.ts
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -5,7 +5,6 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { buildAssets } from './assets.ts';
 import { loadConfig, type StackConfig } from './config.ts';
 import { readCrons, startCronScheduler } from './cron.ts';
 import { Supervisor, httpReady, waitFor, type Managed } from './processes.ts';
@@ -91,7 +90,6 @@ async function startApi(sup: Supervisor, cfg: StackConfig, info: StackInfo, appE
   const log = logger('stack');
   const envFile = join(cfg.stateDir, 'worker.env');
   writeEnvFile(envFile, workerVars(info, appEnv));
-  buildAssets(root);
   log('starting the Worker (wrangler dev)');
   const api = sup.start(
     'api',

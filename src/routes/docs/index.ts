@@ -3,7 +3,8 @@ import type { AppEnv } from '../../context.ts';
 
 /**
  * Where the reference UI's bundle is served: a static asset (wrangler.toml `[assets]`), copied from
- * @scalar/api-reference's standalone build by dev/stack/assets.ts, so that /docs needs no CDN.
+ * @scalar/api-reference's standalone build by dev/stack/assets.ts (wrangler.toml `[build]`), so
+ * that /docs needs no CDN.
  */
 export const DOCS_BUNDLE_PATH = '/docs/scalar.js';
 
