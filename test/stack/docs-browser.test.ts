@@ -89,7 +89,7 @@ describe('/docs in headless Chromium', () => {
     await page
       .getByRole('heading', { name: 'crefans API' })
       .first()
-      .waitFor({ timeout: 30_000 })
+      .waitFor({ timeout: 60_000 })
       .catch((err: Error) => {
         throw new Error(`${err.message}\nthe page requested: ${requests.join(', ')}`);
       });
