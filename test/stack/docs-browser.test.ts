@@ -1,7 +1,8 @@
 // /docs in a real browser (Debian's Chromium, installed by the test runner, driven by
 // playwright-core): the reference UI renders the operations of /openapi.json with every byte from
-// the Worker itself — no CDN, no font host, no telemetry. Every request the page makes is recorded and must go to the
-// stack's 127.0.0.1 origin; anything else is aborted, and Chromium resolves no other host name.
+// the Worker itself — no CDN, no font host, no telemetry. Every request the page makes is recorded
+// and must go to the stack's 127.0.0.1 origin; anything else is aborted, and Chromium resolves no
+// other host name.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
