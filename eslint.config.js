@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import eslintConfigPrettier from 'eslint-config-prettier/flat';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -14,4 +15,6 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // Last: turns off every rule that formatting decides (Prettier owns layout).
+  eslintConfigPrettier,
 );

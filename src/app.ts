@@ -1,6 +1,5 @@
 // The one app factory, used by the Worker entry and by the tests.
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
 import { requestId } from 'hono/request-id';
 import { uuidv7 } from 'uuidv7';
 import type { AppEnv } from './context.ts';
@@ -12,6 +11,7 @@ import { defaultCacheControl, securityHeaders } from './middleware/headers.ts';
 import { init } from './middleware/init.ts';
 import { auth } from './routes/auth/index.ts';
 import { commentRoutes } from './routes/comments/index.ts';
+import { docsPage } from './routes/docs/index.ts';
 import { exploreRoutes } from './routes/explore/index.ts';
 import { paymentRoutes } from './routes/payment/index.ts';
 import { feedRoutes } from './routes/feed/index.ts';
@@ -73,7 +73,8 @@ export function createApp() {
     },
     servers: [{ url: c.get('env').API_BASE_URL }],
   }));
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'crefans API' }));
+  // The reference UI, its bundle served from our own origin (a static asset): no CDN, strict CSP.
+  app.get('/docs', docsPage);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

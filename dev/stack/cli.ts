@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { loadConfig, type StackConfig } from './config.ts';
+import { readCrons, startCronScheduler } from './cron.ts';
 import { Supervisor, httpReady, waitFor, type Managed } from './processes.ts';
 import { startStack, workerVars, type StackInfo } from './stack.ts';
 
@@ -122,14 +123,20 @@ async function dev(): Promise<void> {
   const started = Date.now();
   const info = await startOrExit(sup, cfg, log);
   let api: Managed;
+  let crons: string[];
   try {
     api = await startApi(sup, cfg, info, 'development');
+    // wrangler dev does not fire Cron Triggers: the runner does, on wrangler.toml's schedule.
+    crons = await readCrons(join(root, 'wrangler.toml'));
+    const scheduler = startCronScheduler(info.apiUrl, crons, logger('cron'));
+    sup.onStop(() => scheduler.stop());
   } catch (err) {
     log(`failed: ${(err as Error).message}`);
     await sup.stopAll();
     process.exit(1);
   }
   printTable(info);
+  log(`firing the Cron Triggers (UTC) like production: ${crons.join(', ') || 'none'}`);
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const code = await api.exited;
   // A signal stops everything and exits by itself; only an API that died on its own ends here.
@@ -193,6 +200,11 @@ async function test(): Promise<void> {
     results.push({ name: 'typecheck media-service', ok: tscMedia === 0, passed: tscMedia === 0 ? 1 : 0, failed: tscMedia === 0 ? 0 : 1 });
     const lint = await runCommand('lint', [bin('eslint', 'bin/eslint.js'), '.', '--max-warnings=0'], env);
     results.push({ name: 'lint', ok: lint === 0, passed: lint === 0 ? 1 : 0, failed: lint === 0 ? 0 : 1 });
+    // An unformatted file fails the run like a lint error (`npm run format` fixes it).
+    const prettier = [bin('prettier', 'bin/prettier.cjs'), '--check', '.'];
+    const format = await runCommand('format', prettier, env);
+    const fmt = format === 0;
+    results.push({ name: 'format', ok: fmt, passed: Number(fmt), failed: Number(!fmt) });
     results.push(await vitestSuite('gateway', 'dev/psdb-gateway/vitest.config.ts', env, cfg.stateDir));
     results.push(await vitestSuite('media-service', 'media-service/vitest.config.ts', env, cfg.stateDir));
     results.push(await vitestSuite('stack', 'test/vitest.node.config.ts', env, cfg.stateDir));

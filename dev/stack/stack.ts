@@ -10,7 +10,7 @@ import type { StackConfig } from './config.ts';
 import { startMariadb } from './mariadb.ts';
 import { httpReady, waitFor, type Supervisor } from './processes.ts';
 import { startS3, type S3Info } from './s3.ts';
-import { ensureSystemPackages } from './system.ts';
+import { SYSTEM_NEEDS, TEST_SYSTEM_NEEDS, ensureSystemPackages } from './system.ts';
 
 export interface StackInfo {
   profile: string;
@@ -35,7 +35,7 @@ export interface StackInfo {
 export const stackFile = (cfg: StackConfig): string => join(cfg.stateDir, 'stack.json');
 
 export async function startStack(sup: Supervisor, cfg: StackConfig, log: (line: string) => void): Promise<StackInfo> {
-  ensureSystemPackages(log);
+  ensureSystemPackages(log, cfg.profile === 'test' ? TEST_SYSTEM_NEEDS : SYSTEM_NEEDS);
   sup.reapLeftovers();
   const fresh = cfg.profile === 'test';
   if (fresh) {

@@ -13,6 +13,12 @@ export const SYSTEM_NEEDS: SystemNeed[] = [
   { binary: 'ffmpeg', debianPackages: ['ffmpeg'], why: 'local video transcoding in media-service' },
 ];
 
+/** Only the test profile needs a browser: the /docs test drives headless Chromium. */
+export const TEST_SYSTEM_NEEDS: SystemNeed[] = [
+  ...SYSTEM_NEEDS,
+  { binary: 'chromium', debianPackages: ['chromium'], why: 'the browser test of the /docs page' },
+];
+
 export function which(binary: string): string | undefined {
   const paths = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/bin', '/sbin', '/bin']);
   for (const dir of paths) {
