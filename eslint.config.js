@@ -4,14 +4,29 @@ import eslintConfigPrettier from 'eslint-config-prettier/flat';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '**/node_modules/', '.dev/', '.test-stack/', '.bench-stack/', '.wrangler/', 'drizzle/', '**/dist/', 'public/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '**/node_modules/',
+      '.dev/',
+      '.test-stack/',
+      '.bench-stack/',
+      '.wrangler/',
+      'drizzle/',
+      '**/dist/',
+      'public/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': 'off',
     },
   },

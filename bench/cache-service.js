@@ -70,7 +70,8 @@ export default {
       if (ttl > 0) entries.set(key, { ...stored, expires: Date.now() + ttl * 1000 });
       return new Response(null, { status: 204 });
     }
-    if (request.method === 'PURGE') return new Response(null, { status: entries.delete(key) ? 200 : 404 });
+    if (request.method === 'PURGE')
+      return new Response(null, { status: entries.delete(key) ? 200 : 404 });
     const hit = entries.get(key);
     if (!hit || hit.expires <= Date.now()) {
       if (hit) entries.delete(key);

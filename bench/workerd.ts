@@ -26,11 +26,21 @@ export function bundleWorker(): string {
  * variables, a queue binding to a sink service and permissive rate-limit bindings (the routes measured
  * here use neither).
  */
-export async function startWorkerd(bundleDir: string, vars: Record<string, string>, port: number): Promise<{ url: string; dispose: () => Promise<void> }> {
+export async function startWorkerd(
+  bundleDir: string,
+  vars: Record<string, string>,
+  port: number,
+): Promise<{ url: string; dispose: () => Promise<void> }> {
   const workerdBin = (require('workerd') as { default: string }).default;
-  writeFileSync(join(bundleDir, 'ratelimit-stub.js'), 'export default function () { return { async limit() { return { success: true }; } }; }\n');
+  writeFileSync(
+    join(bundleDir, 'ratelimit-stub.js'),
+    'export default function () { return { async limit() { return { success: true }; } }; }\n',
+  );
   copyFileSync(join(import.meta.dirname, 'cache-service.js'), join(bundleDir, 'cache-service.js'));
-  writeFileSync(join(bundleDir, 'queue-sink.js'), 'export default { async fetch() { return new Response(null, { status: 200 }); } };\n');
+  writeFileSync(
+    join(bundleDir, 'queue-sink.js'),
+    'export default { async fetch() { return new Response(null, { status: 200 }); } };\n',
+  );
   const text = (v: string) => JSON.stringify(v);
   const bindings = [
     ...Object.entries(vars).map(([name, value]) => `(name = ${text(name)}, text = ${text(value)})`),
@@ -68,7 +78,9 @@ const sink :Workerd.Worker = (
 `;
   const configPath = join(bundleDir, 'workerd.capnp');
   writeFileSync(configPath, config);
-  const child = spawn(workerdBin, ['serve', configPath, '--experimental'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(workerdBin, ['serve', configPath, '--experimental'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     try {
@@ -88,7 +100,16 @@ const sink :Workerd.Worker = (
 }
 
 /** The Worker's variables for a benchmark: the local Cognito, storage that the measured routes never touch. */
-export function benchWorkerVars(cognito: { region: string; userPoolId: string; clientId: string; endpoint: string; issuer: string }, overrides: Record<string, string>): Record<string, string> {
+export function benchWorkerVars(
+  cognito: {
+    region: string;
+    userPoolId: string;
+    clientId: string;
+    endpoint: string;
+    issuer: string;
+  },
+  overrides: Record<string, string>,
+): Record<string, string> {
   return {
     API_BASE_URL: 'http://127.0.0.1',
     CORS_ORIGINS: 'http://127.0.0.1:3000',
@@ -120,7 +141,15 @@ interface AutocannonResult {
 
 type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 
-export async function load(url: string, options: { connections: number; seconds: number; headers?: Record<string, string>; randomise?: boolean }) {
+export async function load(
+  url: string,
+  options: {
+    connections: number;
+    seconds: number;
+    headers?: Record<string, string>;
+    randomise?: boolean;
+  },
+) {
   const autocannon = require('autocannon') as Autocannon;
   const result = await autocannon({
     url,
@@ -128,7 +157,18 @@ export async function load(url: string, options: { connections: number; seconds:
     duration: options.seconds,
     headers: options.headers ?? {},
     // A fresh query string per request defeats any cache (the "miss" scenarios).
-    ...(options.randomise ? { requests: [{ setupRequest: (req: { path: string }) => ({ ...req, path: `${req.path}&r=${Math.random()}` }) }] } : {}),
+    ...(options.randomise
+      ? {
+          requests: [
+            {
+              setupRequest: (req: { path: string }) => ({
+                ...req,
+                path: `${req.path}&r=${Math.random()}`,
+              }),
+            },
+          ],
+        }
+      : {}),
   });
   return {
     rps: result.requests.average,

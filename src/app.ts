@@ -33,13 +33,19 @@ export function createApp() {
     defaultHook: (result) => {
       if (!result.success) {
         throw new ApiError('VALIDATION_FAILED', '입력값이 올바르지 않습니다.', {
-          details: result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+          details: result.error.issues.map((issue) => ({
+            path: issue.path.join('.'),
+            message: issue.message,
+          })),
         });
       }
     },
   });
 
-  app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 128, generator: () => uuidv7() }));
+  app.use(
+    '*',
+    requestId({ headerName: 'X-Request-Id', limitLength: 128, generator: () => uuidv7() }),
+  );
   app.use('*', securityHeaders);
   app.use('*', defaultCacheControl);
   app.use('*', init);
@@ -69,7 +75,8 @@ export function createApp() {
     info: {
       title: 'crefans API',
       version: c.get('env').BUILD_VERSION,
-      description: 'Creator-membership platform API. Every response uses the `{ success, message?, data }` envelope.',
+      description:
+        'Creator-membership platform API. Every response uses the `{ success, message?, data }` envelope.',
     },
     servers: [{ url: c.get('env').API_BASE_URL }],
   }));

@@ -2,18 +2,27 @@
 // with its name (see README "Configuration").
 import { z } from 'zod';
 
-const csv = z
-  .string()
-  .transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean));
+const csv = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-const queueBinding = z.custom<Queue<unknown>>((v) => typeof (v as Queue<unknown> | undefined)?.send === 'function', {
-  message: 'must be a Queue binding',
-});
-const rateLimitBinding = z.custom<RateLimit>((v) => typeof (v as RateLimit | undefined)?.limit === 'function', {
-  message: 'must be a rate-limit binding',
-});
+const queueBinding = z.custom<Queue<unknown>>(
+  (v) => typeof (v as Queue<unknown> | undefined)?.send === 'function',
+  {
+    message: 'must be a Queue binding',
+  },
+);
+const rateLimitBinding = z.custom<RateLimit>(
+  (v) => typeof (v as RateLimit | undefined)?.limit === 'function',
+  {
+    message: 'must be a rate-limit binding',
+  },
+);
 
 export const envSchema = z.object({
   APP_ENV: z.enum(['development', 'test', 'production']),
@@ -139,7 +148,9 @@ export interface CognitoSettings {
 }
 
 export function cognitoSettings(env: Env): CognitoSettings {
-  const issuer = env.COGNITO_ISSUER ?? `https://cognito-idp.${env.COGNITO_REGION}.amazonaws.com/${env.COGNITO_USER_POOL_ID}`;
+  const issuer =
+    env.COGNITO_ISSUER ??
+    `https://cognito-idp.${env.COGNITO_REGION}.amazonaws.com/${env.COGNITO_USER_POOL_ID}`;
   return {
     region: env.COGNITO_REGION,
     userPoolId: env.COGNITO_USER_POOL_ID,
@@ -181,7 +192,9 @@ export function parseEnv(bindings: Bindings): Env {
   const result = envSchema.safeParse(bindings);
   if (!result.success) {
     const variables = [...new Set(result.error.issues.map((issue) => String(issue.path[0])))];
-    const detail = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    const detail = result.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
     throw new EnvError(variables, detail);
   }
   parsed.set(bindings, result.data);

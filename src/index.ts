@@ -1,8 +1,19 @@
 // Worker entry: HTTP (the app), queue consumers and cron triggers. Only handlers may be exported here.
 import { createApp } from './app.ts';
 import { type Bindings, parseEnv } from './env.ts';
-import { WALLET_DLQ_NAME, WALLET_QUEUE_NAME, consumeWalletBatch, consumeWalletDeadLetters, sweepMissingWallets } from './jobs/wallets.ts';
-import { MEDIA_DLQ_NAME, MEDIA_QUEUE_NAME, consumeMediaBatch, sweepStuckMedia } from './jobs/media.ts';
+import {
+  WALLET_DLQ_NAME,
+  WALLET_QUEUE_NAME,
+  consumeWalletBatch,
+  consumeWalletDeadLetters,
+  sweepMissingWallets,
+} from './jobs/wallets.ts';
+import {
+  MEDIA_DLQ_NAME,
+  MEDIA_QUEUE_NAME,
+  consumeMediaBatch,
+  sweepStuckMedia,
+} from './jobs/media.ts';
 import { createDb } from './db/client.ts';
 import { reconcilePayments } from './domain/payments.ts';
 import { checkLedgerInvariants } from './domain/ledger.ts';
@@ -24,7 +35,12 @@ export default {
     if (batch.queue === MEDIA_QUEUE_NAME) return consumeMediaBatch(batch, env, logger);
     if (batch.queue === MEDIA_DLQ_NAME) {
       // Undeliverable jobs: the sweeper dispatches the media again (attempts capped), so they are only logged.
-      for (const m of batch.messages) logger.error('media queue: message dead-lettered', { messageId: m.id, body: m.body, attempts: m.attempts });
+      for (const m of batch.messages)
+        logger.error('media queue: message dead-lettered', {
+          messageId: m.id,
+          body: m.body,
+          attempts: m.attempts,
+        });
       return batch.ackAll();
     }
     logger.error('queue: no consumer for this queue', { count: batch.messages.length });
@@ -36,14 +52,24 @@ export default {
     const logger = createLogger(env.LOG_LEVEL, { cron: controller.cron });
     await sweepMissingWallets(env, logger);
     await sweepStuckMedia(env, logger, new Date(controller.scheduledTime));
-    const report = await runRenewals(createDb(env.DATABASE_URL), new Date(controller.scheduledTime), {
-      feeBps: env.PLATFORM_FEE_BPS,
-      graceDays: env.SUBSCRIPTION_GRACE_DAYS,
-      toss: new TossClient(env),
-    });
+    const report = await runRenewals(
+      createDb(env.DATABASE_URL),
+      new Date(controller.scheduledTime),
+      {
+        feeBps: env.PLATFORM_FEE_BPS,
+        graceDays: env.SUBSCRIPTION_GRACE_DAYS,
+        toss: new TossClient(env),
+      },
+    );
     if (report.examined) logger.info('renewals', { ...report });
-    const payments = await reconcilePayments(createDb(env.DATABASE_URL), env, new Date(controller.scheduledTime), (level, msg, f) => logger[level](msg, f));
-    if (payments.settled || payments.recovered || payments.expired || payments.flagged) logger.info('payment reconciliation', { ...payments });
+    const payments = await reconcilePayments(
+      createDb(env.DATABASE_URL),
+      env,
+      new Date(controller.scheduledTime),
+      (level, msg, f) => logger[level](msg, f),
+    );
+    if (payments.settled || payments.recovered || payments.expired || payments.flagged)
+      logger.info('payment reconciliation', { ...payments });
     const ledger = await checkLedgerInvariants(createDb(env.DATABASE_URL));
     if (!ledger.ok) logger.error('ledger invariants broken', { ...ledger });
     const deletions = await runAccountDeletions(env, logger, new Date(controller.scheduledTime));

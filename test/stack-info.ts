@@ -6,7 +6,9 @@ import type { StackInfo } from '../dev/stack/stack.ts';
 export function readStackInfo(): StackInfo {
   const file = resolve(process.env.CREFANS_STACK_FILE ?? '.test-stack/stack.json');
   if (!existsSync(file)) {
-    throw new Error(`no stack description at ${file}: run the suites through \`npm test\` (it starts the stack)`);
+    throw new Error(
+      `no stack description at ${file}: run the suites through \`npm test\` (it starts the stack)`,
+    );
   }
   return JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
 }

@@ -10,15 +10,27 @@ import { readStackInfo } from './stack-info.ts';
 const info = readStackInfo();
 // cognito-local signs with a key shipped in its package; the forged-token tests sign with it too, so that
 // only the claim under test is wrong.
-const cognitoKeyFile = join(createRequire(import.meta.url).resolve('cognito-local/package.json'), '..', 'lib', 'keys', 'cognitoLocal.private.json');
-const cognitoPrivateJwk = JSON.stringify((JSON.parse(readFileSync(cognitoKeyFile, 'utf8')) as { jwk: unknown }).jwk);
+const cognitoKeyFile = join(
+  createRequire(import.meta.url).resolve('cognito-local/package.json'),
+  '..',
+  'lib',
+  'keys',
+  'cognitoLocal.private.json',
+);
+const cognitoPrivateJwk = JSON.stringify(
+  (JSON.parse(readFileSync(cognitoKeyFile, 'utf8')) as { jwk: unknown }).jwk,
+);
 
 export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: '../wrangler.toml' },
       miniflare: {
-        bindings: { ...workerVars(info, 'test'), TEST_STACK: JSON.stringify(info), TEST_COGNITO_PRIVATE_JWK: cognitoPrivateJwk },
+        bindings: {
+          ...workerVars(info, 'test'),
+          TEST_STACK: JSON.stringify(info),
+          TEST_COGNITO_PRIVATE_JWK: cognitoPrivateJwk,
+        },
       },
     }),
   ],

@@ -30,12 +30,21 @@ try {
   }).catch((err: unknown) => {
     if (!String(err).includes('UsernameExists')) throw err;
   });
-  await cognitoCall(cognito.endpoint, 'AdminSetUserPassword', { UserPoolId: cognito.userPoolId, Username: email, Password: password, Permanent: true });
-  const auth = await cognitoCall<{ AuthenticationResult: { AccessToken: string } }>(cognito.endpoint, 'InitiateAuth', {
-    AuthFlow: 'USER_PASSWORD_AUTH',
-    ClientId: cognito.clientId,
-    AuthParameters: { USERNAME: email, PASSWORD: password },
+  await cognitoCall(cognito.endpoint, 'AdminSetUserPassword', {
+    UserPoolId: cognito.userPoolId,
+    Username: email,
+    Password: password,
+    Permanent: true,
   });
+  const auth = await cognitoCall<{ AuthenticationResult: { AccessToken: string } }>(
+    cognito.endpoint,
+    'InitiateAuth',
+    {
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: cognito.clientId,
+      AuthParameters: { USERNAME: email, PASSWORD: password },
+    },
+  );
   const token = auth.AuthenticationResult.AccessToken;
 
   log('bundling the Worker');
@@ -52,7 +61,8 @@ try {
   try {
     const cookie = { cookie: `access_token=${token}` };
     const check = await fetch(`${worker.url}/auth/session`, { headers: cookie });
-    if (check.status !== 200) throw new Error(`the authenticated route answered ${check.status}: ${await check.text()}`);
+    if (check.status !== 200)
+      throw new Error(`the authenticated route answered ${check.status}: ${await check.text()}`);
     // Warm both routes (JIT, JWKS fetch), then measure them alternately, twice each.
     await load(`${worker.url}/`, { connections, seconds: 2 });
     await load(`${worker.url}/auth/session`, { connections, seconds: 2, headers: cookie });
@@ -60,7 +70,9 @@ try {
     const authed = [];
     for (let round = 0; round < 2; round++) {
       plain.push(await load(`${worker.url}/`, { connections, seconds }));
-      authed.push(await load(`${worker.url}/auth/session`, { connections, seconds, headers: cookie }));
+      authed.push(
+        await load(`${worker.url}/auth/session`, { connections, seconds, headers: cookie }),
+      );
     }
     const avg = (xs: Array<{ rps: number }>) => xs.reduce((s, x) => s + x.rps, 0) / xs.length;
     const plainRps = avg(plain);
@@ -88,8 +100,13 @@ try {
       '',
       '| route | req/s | p50 ms | p99 ms |',
       '|---|---|---|---|',
-      ...plain.map((r, i) => `| \`GET /\` (run ${i + 1}) | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} |`),
-      ...authed.map((r, i) => `| \`GET /auth/session\` (run ${i + 1}) | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} |`),
+      ...plain.map(
+        (r, i) => `| \`GET /\` (run ${i + 1}) | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} |`,
+      ),
+      ...authed.map(
+        (r, i) =>
+          `| \`GET /auth/session\` (run ${i + 1}) | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} |`,
+      ),
       '',
       `Throughput ratio authenticated / trivial: **${(authedRps / plainRps).toFixed(3)}**.`,
       `Added CPU per request (1/rps difference): **${fmt(addedMs)} ms** — goal ≤ ${goalMs} ms: ${addedMs <= goalMs ? 'met' : 'missed'}.`,

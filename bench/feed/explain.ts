@@ -14,8 +14,17 @@ try {
   const fan = userId(sizes().creators);
   const db = createDb(gatewayUrl);
   const now = new Date();
-  const q = pageRows(db, liveNow(now), postings.publishedAt, 21, Number(process.env.OFFSET ?? 0), feedAuthors(db, fan, now)).toSQL();
-  const [[{ n }]] = (await conn.query('select count(*) n from user_follows where follower_id = ?', [fan])) as unknown as [[{ n: number }]];
+  const q = pageRows(
+    db,
+    liveNow(now),
+    postings.publishedAt,
+    21,
+    Number(process.env.OFFSET ?? 0),
+    feedAuthors(db, fan, now),
+  ).toSQL();
+  const [[{ n }]] = (await conn.query('select count(*) n from user_follows where follower_id = ?', [
+    fan,
+  ])) as unknown as [[{ n: number }]];
   console.log(`fan ${fan} follows ${n} creators`);
   console.log(q.sql);
   console.table((await conn.query(`explain ${q.sql}`, q.params))[0]);

@@ -32,19 +32,47 @@ try {
   const db = createDb(gatewayUrl);
   const fan = userId(sizes().creators);
   const now = new Date();
-  const q = pageRows(db, liveNow(now), postings.publishedAt, 21, 0, feedAuthors(db, fan, now)).toSQL();
-  const rows = (await pageRows(db, liveNow(now), postings.publishedAt, 21, 0, feedAuthors(db, fan, now))).slice(0, 20);
+  const q = pageRows(
+    db,
+    liveNow(now),
+    postings.publishedAt,
+    21,
+    0,
+    feedAuthors(db, fan, now),
+  ).toSQL();
+  const rows = (
+    await pageRows(db, liveNow(now), postings.publishedAt, 21, 0, feedAuthors(db, fan, now))
+  ).slice(0, 20);
   await time('page query, mysql2 direct', () => conn.query(q.sql, q.params));
-  await time('page query, through the gateway (drizzle + HTTP)', () => pageRows(db, liveNow(now), postings.publishedAt, 21, 0, feedAuthors(db, fan, now)));
+  await time('page query, through the gateway (drizzle + HTTP)', () =>
+    pageRows(db, liveNow(now), postings.publishedAt, 21, 0, feedAuthors(db, fan, now)),
+  );
   await time('trivial query through the gateway (select 1)', () => db.execute('select 1'));
-  await time('stage 2: viewPostings (7 queries in parallel + serialise)', () => viewPostings(db, fan, rows, now, 'http://x'));
-  await time('whole personalFeed (page query + stage 2)', () => personalFeed(db, { viewerId: fan, filter: 'all', after: null, limit: 20, now, apiBase: 'http://x' }));
-  const [[{ n }]] = (await conn.query('select count(*) n from user_follows where follower_id = ?', [fan])) as unknown as [[{ n: number }]];
+  await time('stage 2: viewPostings (7 queries in parallel + serialise)', () =>
+    viewPostings(db, fan, rows, now, 'http://x'),
+  );
+  await time('whole personalFeed (page query + stage 2)', () =>
+    personalFeed(db, {
+      viewerId: fan,
+      filter: 'all',
+      after: null,
+      limit: 20,
+      now,
+      apiBase: 'http://x',
+    }),
+  );
+  const [[{ n }]] = (await conn.query('select count(*) n from user_follows where follower_id = ?', [
+    fan,
+  ])) as unknown as [[{ n: number }]];
   await conn.end();
   const md = [
     '# Personal feed profile (domain code in Node against the benchmark gateway; no workerd)',
     '',
-    `Data: ${Object.entries(sizes()).map(([k, v]) => `${v.toLocaleString()} ${k}`).join(', ')}; the fan follows ${n} creators. ${runs} runs each, p50 (${new Date().toISOString()}).`,
+    `Data: ${Object.entries(sizes())
+      .map(([k, v]) => `${v.toLocaleString()} ${k}`)
+      .join(
+        ', ',
+      )}; the fan follows ${n} creators. ${runs} runs each, p50 (${new Date().toISOString()}).`,
     '',
     '| stage | p50 ms |',
     '|---|---|',

@@ -17,7 +17,15 @@ import { feedAuthors } from '../../src/domain/feed.ts';
 import { liveNow, pageRows } from '../../src/domain/postings.ts';
 import { fmt, record, summarize } from '../lib.ts';
 import { benchWorkerVars, bundleWorker, load, startWorkerd } from '../workerd.ts';
-import { gatewayUrl, mysqlConfig, postingId, sizes, startBenchDb, stateDir, userId } from './setup.ts';
+import {
+  gatewayUrl,
+  mysqlConfig,
+  postingId,
+  sizes,
+  startBenchDb,
+  stateDir,
+  userId,
+} from './setup.ts';
 
 const CACHED = 'public feed, anonymous, cache hit';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -38,13 +46,31 @@ try {
   const fan = userId(size.creators);
   const conn = await mysql.createConnection({ ...mysqlConfig });
   const followed = Array.from({ length: Math.min(50, size.creators) }, (_, i) => userId(i));
-  await conn.query('insert ignore into user_follows (follower_id, following_id) values ?', [followed.map((c) => [fan, c])]);
+  await conn.query('insert ignore into user_follows (follower_id, following_id) values ?', [
+    followed.map((c) => [fan, c]),
+  ]);
   // The generator's random follows come on top of these 50.
-  const [[{ n: fanFollows }]] = (await conn.query('select count(*) n from user_follows where follower_id = ?', [fan])) as unknown as [[{ n: number }]];
-  const keyFile = join(require.resolve('cognito-local/package.json'), '..', 'lib', 'keys', 'cognitoLocal.private.json');
-  const key = await importJWK((JSON.parse(readFileSync(keyFile, 'utf8')) as { jwk: JWK }).jwk, 'RS256');
+  const [[{ n: fanFollows }]] = (await conn.query(
+    'select count(*) n from user_follows where follower_id = ?',
+    [fan],
+  )) as unknown as [[{ n: number }]];
+  const keyFile = join(
+    require.resolve('cognito-local/package.json'),
+    '..',
+    'lib',
+    'keys',
+    'cognitoLocal.private.json',
+  );
+  const key = await importJWK(
+    (JSON.parse(readFileSync(keyFile, 'utf8')) as { jwk: JWK }).jwk,
+    'RS256',
+  );
   const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({ token_use: 'access', client_id: cognito.clientId, username: fan })
+  const token = await new SignJWT({
+    token_use: 'access',
+    client_id: cognito.clientId,
+    username: fan,
+  })
     .setProtectedHeader({ alg: 'RS256', kid: 'CognitoLocal' })
     .setSubject(fan)
     .setIssuer(cognito.issuer)
@@ -79,14 +105,25 @@ try {
       personalFeedPage50: await trips('/feed?page=50&limit=20', cookie),
       postingDetail: await trips(`/postings/${detail}`),
     };
-    const scenarios: Array<[string, Parameters<typeof load>[1] & { path: string; randomise?: boolean }]> = [
+    const scenarios: Array<
+      [string, Parameters<typeof load>[1] & { path: string; randomise?: boolean }]
+    > = [
       ['trivial route GET /', { path: '/', connections, seconds }],
       // The Cache API is backed by bench/cache-service.js (an in-memory cache worker in the same workerd).
       [CACHED, { path: '/feed/public?limit=20', connections, seconds }],
-      ['public feed, cache miss (anonymous, new URL each time)', { path: '/feed/public?limit=20', connections, seconds, randomise: true }],
-      [`personal feed (fan following ${fanFollows} creators)`, { path: '/feed?limit=20', connections, seconds, headers: cookie }],
+      [
+        'public feed, cache miss (anonymous, new URL each time)',
+        { path: '/feed/public?limit=20', connections, seconds, randomise: true },
+      ],
+      [
+        `personal feed (fan following ${fanFollows} creators)`,
+        { path: '/feed?limit=20', connections, seconds, headers: cookie },
+      ],
       // Last: every detail view queues a counter update on the same posting row (see the results note).
-      ['posting detail (one hot posting)', { path: `/postings/${detail}`, connections, seconds, headers: cookie }],
+      [
+        'posting detail (one hot posting)',
+        { path: `/postings/${detail}`, connections, seconds, headers: cookie },
+      ],
     ];
     // The cached scenario must really be served from the cache: warm it and check the marker header.
     const warm = await fetch(url('/feed/public?limit=20'));
@@ -94,17 +131,32 @@ try {
     const again = await fetch(url('/feed/public?limit=20'));
     await again.arrayBuffer();
     const cacheStatus = again.headers.get('x-cache');
-    if (cacheStatus !== 'HIT') throw new Error(`the second anonymous public feed request was not a cache hit (x-cache: ${cacheStatus})`);
+    if (cacheStatus !== 'HIT')
+      throw new Error(
+        `the second anonymous public feed request was not a cache hit (x-cache: ${cacheStatus})`,
+      );
     const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
     for (const [name, s] of scenarios) {
       log(name);
-      results[name] = await load(url(s.path), { connections: s.connections, seconds: s.seconds, headers: s.headers, randomise: s.randomise });
+      results[name] = await load(url(s.path), {
+        connections: s.connections,
+        seconds: s.seconds,
+        headers: s.headers,
+        randomise: s.randomise,
+      });
     }
     // The personal feed's own SQL, straight through mysql2: the page query listPostings sends, as drizzle
     // renders it (followed creators joined as a derived table, ids from the covering index, then the rows).
     const sqlTimes: number[] = [];
     const db = createDb(gatewayUrl);
-    const pageQuery = pageRows(db, liveNow(new Date()), postings.publishedAt, 21, 0, feedAuthors(db, fan, new Date())).toSQL();
+    const pageQuery = pageRows(
+      db,
+      liveNow(new Date()),
+      postings.publishedAt,
+      21,
+      0,
+      feedAuthors(db, fan, new Date()),
+    ).toSQL();
     for (let i = 0; i < 300; i++) {
       const t0 = performance.now();
       await conn.query(pageQuery.sql, pageQuery.params);
@@ -134,22 +186,48 @@ try {
     const page1 = summarize(pageTimes['1']);
     const page50 = summarize(pageTimes['50']);
     const ratios = {
-      cachedPublicVsTrivialThroughput: results[CACHED].rps / Math.max(results['trivial route GET /'].rps, 0.001),
+      cachedPublicVsTrivialThroughput:
+        results[CACHED].rps / Math.max(results['trivial route GET /'].rps, 0.001),
       personalFeedP50VsOwnSqlP50: feedSequentialP50 / Math.max(sqlP50, 0.001),
       page50VsPage1Latency: page50.p50 / Math.max(page1.p50, 0.001),
     };
-    const goals = { cachedPublicVsTrivialThroughput: '≥ 0.8', personalFeedP50VsOwnSqlP50: '≤ 2', page50VsPage1Latency: '≤ 1.2' };
-    const data = { sizes: size, connections, secondsPerScenario: seconds, roundTrips, results, personalFeedSqlMs: summarize(sqlTimes), personalFeedSequentialMs: summarize(feedTimes), page1Ms: page1, page50Ms: page50, ratios, goals };
+    const goals = {
+      cachedPublicVsTrivialThroughput: '≥ 0.8',
+      personalFeedP50VsOwnSqlP50: '≤ 2',
+      page50VsPage1Latency: '≤ 1.2',
+    };
+    const data = {
+      sizes: size,
+      connections,
+      secondsPerScenario: seconds,
+      roundTrips,
+      results,
+      personalFeedSqlMs: summarize(sqlTimes),
+      personalFeedSequentialMs: summarize(feedTimes),
+      page1Ms: page1,
+      page50Ms: page50,
+      ratios,
+      goals,
+    };
     const md = [
       '# Feed benchmark (bare workerd, gateway, MariaDB)',
       '',
-      `Data: ${Object.entries(size).map(([k, v]) => `${v.toLocaleString()} ${k}`).join(', ')}. ${connections} connections, ${seconds} s per scenario, autocannon on the same 2-core machine (${new Date().toISOString()}).`,
+      `Data: ${Object.entries(size)
+        .map(([k, v]) => `${v.toLocaleString()} ${k}`)
+        .join(
+          ', ',
+        )}. ${connections} connections, ${seconds} s per scenario, autocannon on the same 2-core machine (${new Date().toISOString()}).`,
       '',
       '| scenario | req/s | p50 ms | p99 ms | non-2xx |',
       '|---|---|---|---|---|',
-      ...Object.entries(results).map(([name, x]) => `| ${name} | ${x.rps.toFixed(0)} | ${x.p50} | ${x.p99} | ${x.non2xx + x.errors} |`),
+      ...Object.entries(results).map(
+        ([name, x]) =>
+          `| ${name} | ${x.rps.toFixed(0)} | ${x.p50} | ${x.p99} | ${x.non2xx + x.errors} |`,
+      ),
       '',
-      `DB round trips per request: ${Object.entries(roundTrips).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+      `DB round trips per request: ${Object.entries(roundTrips)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}.`,
       `Personal feed page 1 vs page 50 (page/limit, one at a time): p50 ${fmt(page1.p50)} ms vs ${fmt(page50.p50)} ms.`,
       `Personal feed one request at a time: p50 ${fmt(feedSequentialP50)} ms; its main SQL alone through mysql2: p50 ${fmt(sqlP50)} ms.`,
       '',

@@ -9,7 +9,9 @@ import { startMariadb } from '../../dev/stack/mariadb.ts';
 import { Supervisor, httpReady, waitFor } from '../../dev/stack/processes.ts';
 import { fmt, record, summarize } from '../lib.ts';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '10000' }, warmup: { type: 'string', default: '1000' } } });
+const { values } = parseArgs({
+  options: { n: { type: 'string', default: '10000' }, warmup: { type: 'string', default: '1000' } },
+});
 const n = Number(values.n);
 const warmup = Number(values.warmup);
 const stateDir = join(resolve(process.env.CREFANS_STATE_DIR ?? '.bench-stack'), 'gateway-bench');
@@ -18,25 +20,47 @@ const log = (line: string) => console.log(`[bench] ${line}`);
 
 const sup = new Supervisor(stateDir, log);
 sup.reapLeftovers();
-await startMariadb(sup, { stateDir, port, user: 'bench', password: 'bench-pw', databases: ['bench'], defaultTimeZone: '+00:00' }, log);
+await startMariadb(
+  sup,
+  {
+    stateDir,
+    port,
+    user: 'bench',
+    password: 'bench-pw',
+    databases: ['bench'],
+    defaultTimeZone: '+00:00',
+  },
+  log,
+);
 // The gateway runs in its own process, as in the local stack, so it does not share the client's event loop.
 const gatewayPort = Number(process.env.CREFANS_BENCH_GATEWAY_PORT ?? 3971);
-const gatewayProc = sup.start('psdb-gateway', process.execPath, [join(import.meta.dirname, '../../dev/psdb-gateway/src/main.ts')], {
-  env: {
-    PSDB_GATEWAY_PORT: String(gatewayPort),
-    PSDB_GATEWAY_USER: 'bench',
-    PSDB_GATEWAY_PASSWORD: 'bench-pw',
-    MYSQL_HOST: '127.0.0.1',
-    MYSQL_PORT: String(port),
-    MYSQL_USER: 'bench',
-    MYSQL_PASSWORD: 'bench-pw',
-    MYSQL_DATABASE: 'bench',
+const gatewayProc = sup.start(
+  'psdb-gateway',
+  process.execPath,
+  [join(import.meta.dirname, '../../dev/psdb-gateway/src/main.ts')],
+  {
+    env: {
+      PSDB_GATEWAY_PORT: String(gatewayPort),
+      PSDB_GATEWAY_USER: 'bench',
+      PSDB_GATEWAY_PASSWORD: 'bench-pw',
+      MYSQL_HOST: '127.0.0.1',
+      MYSQL_PORT: String(port),
+      MYSQL_USER: 'bench',
+      MYSQL_PASSWORD: 'bench-pw',
+      MYSQL_DATABASE: 'bench',
+    },
   },
-});
+);
 const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
 await waitFor('gateway', () => httpReady(`${gatewayUrl}/`), 20_000, gatewayProc.exited);
 try {
-  const direct = await mysql.createConnection({ host: '127.0.0.1', port, user: 'bench', password: 'bench-pw', database: 'bench' });
+  const direct = await mysql.createConnection({
+    host: '127.0.0.1',
+    port,
+    user: 'bench',
+    password: 'bench-pw',
+    database: 'bench',
+  });
   const client = new Client({ url: gatewayUrl.replace('http://', 'http://bench:bench-pw@') });
   const query = 'select 1 as one';
 
@@ -48,7 +72,10 @@ try {
   const hop = async () => {
     const res = await fetch(`${gatewayUrl}/psdb.v1alpha1.Database/Nope`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Basic ${btoa('bench:bench-pw')}` },
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `Basic ${btoa('bench:bench-pw')}`,
+      },
       body: JSON.stringify({ query, session: null }),
     });
     await res.json();
@@ -79,7 +106,16 @@ try {
   const added = { p50: g.p50 - d.p50, p99: g.p99 - d.p99, mean: g.mean - d.mean };
   const gatewayOwn = { p50: g.p50 - hp.p50 - d.p50, mean: g.mean - hp.mean - d.mean };
   const goalMs = 0.5;
-  const data = { statement: query, samplesEach: n, direct: d, gateway: g, httpHop: hp, addedMs: added, gatewayOwnMs: gatewayOwn, goal: { addedP50Ms: goalMs, met: added.p50 <= goalMs } };
+  const data = {
+    statement: query,
+    samplesEach: n,
+    direct: d,
+    gateway: g,
+    httpHop: hp,
+    addedMs: added,
+    gatewayOwnMs: gatewayOwn,
+    goal: { addedP50Ms: goalMs, met: added.p50 <= goalMs },
+  };
   const md = [
     '# Gateway overhead',
     '',

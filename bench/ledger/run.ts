@@ -24,20 +24,37 @@ const sup = new Supervisor(stateDir, log);
 sup.reapLeftovers();
 
 try {
-  await startMariadb(sup, { stateDir, port: mysqlPort, user: 'bench', password: 'bench-pw', databases: ['ledger'], defaultTimeZone: '+00:00', fresh: true }, log);
-  const gw = sup.start('psdb-gateway', process.execPath, [join(import.meta.dirname, '../../dev/psdb-gateway/src/main.ts')], {
-    env: {
-      PSDB_GATEWAY_PORT: String(gatewayPort),
-      PSDB_GATEWAY_USER: 'bench',
-      PSDB_GATEWAY_PASSWORD: 'bench-pw',
-      PSDB_GATEWAY_POOL_SIZE: String(concurrency + 8),
-      MYSQL_HOST: '127.0.0.1',
-      MYSQL_PORT: String(mysqlPort),
-      MYSQL_USER: 'bench',
-      MYSQL_PASSWORD: 'bench-pw',
-      MYSQL_DATABASE: 'ledger',
+  await startMariadb(
+    sup,
+    {
+      stateDir,
+      port: mysqlPort,
+      user: 'bench',
+      password: 'bench-pw',
+      databases: ['ledger'],
+      defaultTimeZone: '+00:00',
+      fresh: true,
     },
-  });
+    log,
+  );
+  const gw = sup.start(
+    'psdb-gateway',
+    process.execPath,
+    [join(import.meta.dirname, '../../dev/psdb-gateway/src/main.ts')],
+    {
+      env: {
+        PSDB_GATEWAY_PORT: String(gatewayPort),
+        PSDB_GATEWAY_USER: 'bench',
+        PSDB_GATEWAY_PASSWORD: 'bench-pw',
+        PSDB_GATEWAY_POOL_SIZE: String(concurrency + 8),
+        MYSQL_HOST: '127.0.0.1',
+        MYSQL_PORT: String(mysqlPort),
+        MYSQL_USER: 'bench',
+        MYSQL_PASSWORD: 'bench-pw',
+        MYSQL_DATABASE: 'ledger',
+      },
+    },
+  );
   await waitFor('gateway', () => httpReady(`http://127.0.0.1:${gatewayPort}/`), 20_000, gw.exited);
   const url = `http://bench:bench-pw@127.0.0.1:${gatewayPort}`;
   await applyMigrations(url);
@@ -52,8 +69,19 @@ try {
     walletIds.push((await kngWallet(db, owner))?.id as string);
   }
   const perWallet = 10_000_000;
-  await changeSupply(db, { kind: 'mint', amount: perWallet * walletIds.length, idempotencyKey: `bench:mint:${uuidv7()}` });
-  for (const id of walletIds) await transfer(db, { idempotencyKey: `bench:fund:${uuidv7()}`, fromWalletId: TREASURY_WALLET_ID, toWalletId: id, amount: perWallet, reason: 'charge' });
+  await changeSupply(db, {
+    kind: 'mint',
+    amount: perWallet * walletIds.length,
+    idempotencyKey: `bench:mint:${uuidv7()}`,
+  });
+  for (const id of walletIds)
+    await transfer(db, {
+      idempotencyKey: `bench:fund:${uuidv7()}`,
+      fromWalletId: TREASURY_WALLET_ID,
+      toWalletId: id,
+      amount: perWallet,
+      reason: 'charge',
+    });
 
   async function scenario(name: string, pick: (worker: number) => [string, string]) {
     const latencies: number[] = [];
@@ -66,7 +94,13 @@ try {
           const [from, to] = pick(worker);
           const t0 = performance.now();
           try {
-            await transfer(db, { idempotencyKey: `bench:${uuidv7()}`, fromWalletId: from, toWalletId: to, amount: 1, reason: 'donation' });
+            await transfer(db, {
+              idempotencyKey: `bench:${uuidv7()}`,
+              fromWalletId: from,
+              toWalletId: to,
+              amount: 1,
+              reason: 'donation',
+            });
             latencies.push(performance.now() - t0);
           } catch (err) {
             if (!(err instanceof ApiError)) throw err;
@@ -76,16 +110,35 @@ try {
       }),
     );
     const elapsed = (performance.now() - started) / 1000;
-    return { name, transfers: latencies.length, perSecond: latencies.length / elapsed, failures, latencyMs: summarize(latencies) };
+    return {
+      name,
+      transfers: latencies.length,
+      perSecond: latencies.length / elapsed,
+      failures,
+      latencyMs: summarize(latencies),
+    };
   }
 
   const hot = walletIds[0];
   log('one hot wallet');
-  const hotResult = await scenario('one hot wallet (every transfer debits the same wallet)', (w) => [hot, walletIds[1 + w]]);
+  const hotResult = await scenario(
+    'one hot wallet (every transfer debits the same wallet)',
+    (w) => [hot, walletIds[1 + w]],
+  );
   log('many wallets');
-  const manyResult = await scenario('many wallets (each worker its own pair)', (w) => [walletIds[1 + 2 * w], walletIds[2 + 2 * w]]);
+  const manyResult = await scenario('many wallets (each worker its own pair)', (w) => [
+    walletIds[1 + 2 * w],
+    walletIds[2 + 2 * w],
+  ]);
   const invariants = await checkLedgerInvariants(db);
-  const data = { concurrency, secondsPerScenario: seconds, statementsPerTransfer: 'BEGIN, 2 guarded UPDATEs, SELECT, INSERT, COMMIT + 1 idempotency lookup', results: [hotResult, manyResult], invariantsOk: invariants.ok };
+  const data = {
+    concurrency,
+    secondsPerScenario: seconds,
+    statementsPerTransfer:
+      'BEGIN, 2 guarded UPDATEs, SELECT, INSERT, COMMIT + 1 idempotency lookup',
+    results: [hotResult, manyResult],
+    invariantsOk: invariants.ok,
+  };
   const md = [
     '# Ledger throughput through the gateway',
     '',
@@ -94,7 +147,10 @@ try {
     '',
     '| scenario | transfers/s | p50 ms | p99 ms | refused |',
     '|---|---|---|---|---|',
-    ...[hotResult, manyResult].map((r) => `| ${r.name} | ${r.perSecond.toFixed(0)} | ${fmt(r.latencyMs.p50)} | ${fmt(r.latencyMs.p99)} | ${r.failures} |`),
+    ...[hotResult, manyResult].map(
+      (r) =>
+        `| ${r.name} | ${r.perSecond.toFixed(0)} | ${fmt(r.latencyMs.p50)} | ${fmt(r.latencyMs.p99)} | ${r.failures} |`,
+    ),
     '',
     `Ratio many / hot: ${(manyResult.perSecond / hotResult.perSecond).toFixed(2)}. Ledger invariants after the run: ${invariants.ok ? 'hold' : 'BROKEN'}.`,
   ].join('\n');

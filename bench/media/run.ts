@@ -21,8 +21,13 @@ try {
   // A photo-like source (noise compresses like a photo, unlike a flat colour): 4000×3000 JPEG q90.
   const raw = Buffer.alloc(4000 * 3000 * 3);
   for (let i = 0; i < raw.length; i++) raw[i] = (i * 2654435761) >>> 24;
-  const jpeg = await sharp(raw, { raw: { width: 4000, height: 3000, channels: 3 } }).blur(1.5).jpeg({ quality: 90 }).toBuffer();
-  log(`image source: 4000×3000 JPEG, ${(jpeg.length / 1024 / 1024).toFixed(1)} MB; ${images} images`);
+  const jpeg = await sharp(raw, { raw: { width: 4000, height: 3000, channels: 3 } })
+    .blur(1.5)
+    .jpeg({ quality: 90 })
+    .toBuffer();
+  log(
+    `image source: 4000×3000 JPEG, ${(jpeg.length / 1024 / 1024).toFixed(1)} MB; ${images} images`,
+  );
   await imageVariants(jpeg); // warm-up
   const times: number[] = [];
   const t0 = performance.now();
@@ -33,22 +38,65 @@ try {
   }
   const sequentialPerSecond = images / ((performance.now() - t0) / 1000);
   const t1 = performance.now();
-  await Promise.all([0, 1].map(async () => {
-    for (let i = 0; i < images / 2; i++) await imageVariants(jpeg);
-  }));
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let i = 0; i < images / 2; i++) await imageVariants(jpeg);
+    }),
+  );
   const parallelPerSecond = images / ((performance.now() - t1) / 1000);
 
   const clip = join(work, 'clip.mp4');
   log(`video source: ${videoSeconds} s 1920×1080 24 fps H.264 + AAC`);
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=duration=${videoSeconds}:size=1920x1080:rate=24`, '-f', 'lavfi', '-i', `sine=frequency=440:duration=${videoSeconds}`, '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip]);
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=duration=${videoSeconds}:size=1920x1080:rate=24`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:duration=${videoSeconds}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-shortest',
+    clip,
+  ]);
   const v0 = performance.now();
-  const result = await transcodeWithFfmpeg('ffmpeg', 'ffprobe', clip, join(work, 'out'), () => undefined);
+  const result = await transcodeWithFfmpeg(
+    'ffmpeg',
+    'ffprobe',
+    clip,
+    join(work, 'out'),
+    () => undefined,
+  );
   const transcodeSeconds = (performance.now() - v0) / 1000;
   const realtime = result.probe.durationMs / 1000 / transcodeSeconds;
 
   const data = {
-    image: { source: '4000x3000 JPEG', count: images, msPerImage: summarize(times), sequentialPerSecond, twoAtATimePerSecond: parallelPerSecond },
-    video: { source: `${videoSeconds}s 1920x1080`, renditions: Object.keys(result.variants), files: result.files.length, transcodeSeconds, realtimeMultiple: realtime },
+    image: {
+      source: '4000x3000 JPEG',
+      count: images,
+      msPerImage: summarize(times),
+      sequentialPerSecond,
+      twoAtATimePerSecond: parallelPerSecond,
+    },
+    video: {
+      source: `${videoSeconds}s 1920x1080`,
+      renditions: Object.keys(result.variants),
+      files: result.files.length,
+      transcodeSeconds,
+      realtimeMultiple: realtime,
+    },
   };
   const md = [
     '# Media processing (media-service code on this 2-core machine)',

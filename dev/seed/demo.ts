@@ -35,18 +35,25 @@ type DemoAccount = (typeof DEMO_ACCOUNTS)[keyof typeof DEMO_ACCOUNTS];
 
 /** Creates (or finds) the Cognito user with a permanent password and returns its `sub`. */
 async function ensureCognitoUser(cognito: CognitoInfo, account: DemoAccount): Promise<string> {
-  const attrs = (list: Array<{ Name: string; Value: string }> | undefined) => list?.find((a) => a.Name === 'sub')?.Value;
+  const attrs = (list: Array<{ Name: string; Value: string }> | undefined) =>
+    list?.find((a) => a.Name === 'sub')?.Value;
   try {
-    const found = await cognitoCall<{ UserAttributes?: Array<{ Name: string; Value: string }> }>(cognito.endpoint, 'AdminGetUser', {
-      UserPoolId: cognito.userPoolId,
-      Username: account.email,
-    });
+    const found = await cognitoCall<{ UserAttributes?: Array<{ Name: string; Value: string }> }>(
+      cognito.endpoint,
+      'AdminGetUser',
+      {
+        UserPoolId: cognito.userPoolId,
+        Username: account.email,
+      },
+    );
     const sub = attrs(found.UserAttributes);
     if (sub) return sub;
   } catch (err) {
     if (!String(err).includes('UserNotFound')) throw err;
   }
-  const created = await cognitoCall<{ User: { Attributes?: Array<{ Name: string; Value: string }> } }>(cognito.endpoint, 'AdminCreateUser', {
+  const created = await cognitoCall<{
+    User: { Attributes?: Array<{ Name: string; Value: string }> };
+  }>(cognito.endpoint, 'AdminCreateUser', {
     UserPoolId: cognito.userPoolId,
     Username: account.email,
     MessageAction: 'SUPPRESS',
@@ -88,9 +95,30 @@ async function upsertUser(db: Database, sub: string, account: DemoAccount): Prom
 
 /** The demo creator's tiers (whole KNG per month; 1 KNG = 100 KRW). */
 export const DEMO_TIERS = [
-  { id: '0190b5c0-0000-7000-8000-00000000d001', level: 1, name: '새싹 멤버', price: 30, trialPeriod: 7, benefits: ['멤버 전용 포스팅', '댓글 배지'] },
-  { id: '0190b5c0-0000-7000-8000-00000000d002', level: 2, name: '열혈 멤버', price: 70, trialPeriod: 0, benefits: ['새싹 혜택 전부', '비하인드 영상'] },
-  { id: '0190b5c0-0000-7000-8000-00000000d003', level: 3, name: 'VIP', price: 150, trialPeriod: 0, benefits: ['모든 혜택', '월간 라이브 참여'] },
+  {
+    id: '0190b5c0-0000-7000-8000-00000000d001',
+    level: 1,
+    name: '새싹 멤버',
+    price: 30,
+    trialPeriod: 7,
+    benefits: ['멤버 전용 포스팅', '댓글 배지'],
+  },
+  {
+    id: '0190b5c0-0000-7000-8000-00000000d002',
+    level: 2,
+    name: '열혈 멤버',
+    price: 70,
+    trialPeriod: 0,
+    benefits: ['새싹 혜택 전부', '비하인드 영상'],
+  },
+  {
+    id: '0190b5c0-0000-7000-8000-00000000d003',
+    level: 3,
+    name: 'VIP',
+    price: 150,
+    trialPeriod: 0,
+    benefits: ['모든 혜택', '월간 라이브 참여'],
+  },
 ] as const;
 
 /** The demo fan's starting KNG balance (minted into the treasury, then a charge transfer). */
@@ -107,7 +135,10 @@ export async function seedDemo(db: Database, cognito: CognitoInfo): Promise<Demo
   const fanId = await ensureCognitoUser(cognito, DEMO_ACCOUNTS.fan);
   await upsertUser(db, creatorId, DEMO_ACCOUNTS.creator);
   await upsertUser(db, fanId, DEMO_ACCOUNTS.fan);
-  const existing = await db.select({ id: creators.id }).from(creators).where(eq(creators.userId, creatorId));
+  const existing = await db
+    .select({ id: creators.id })
+    .from(creators)
+    .where(eq(creators.userId, creatorId));
   if (existing.length === 0) {
     await db
       .insert(creators)
@@ -137,7 +168,11 @@ export async function seedDemo(db: Database, cognito: CognitoInfo): Promise<Demo
   const fanWallet = await kngWallet(db, fanId);
   if (!fanWallet) throw new Error('demo fan has no wallet');
   // Fixed keys: seeding again mints and pays nothing twice.
-  await changeSupply(db, { kind: 'mint', amount: DEMO_FAN_BALANCE, idempotencyKey: `seed:demo-fan:${fanId}:mint` });
+  await changeSupply(db, {
+    kind: 'mint',
+    amount: DEMO_FAN_BALANCE,
+    idempotencyKey: `seed:demo-fan:${fanId}:mint`,
+  });
   await transfer(db, {
     idempotencyKey: `seed:demo-fan:${fanId}:charge`,
     fromWalletId: TREASURY_WALLET_ID,

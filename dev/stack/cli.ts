@@ -55,11 +55,20 @@ function printTable(info: StackInfo): void {
     ['API', `${info.apiUrl}  (docs: ${info.apiUrl}/docs, health: ${info.apiUrl}/health)`],
     ['PlanetScale gateway', info.gatewayUrl.replace(/:[^:@/]+@/, ':***@')],
     ['MariaDB', `127.0.0.1:${info.mysql.port} db=${info.mysql.database} user=${info.mysql.user}`],
-    ['cognito-local', `${info.cognito.endpoint} pool=${info.cognito.userPoolId} client=${info.cognito.clientId}`],
+    [
+      'cognito-local',
+      `${info.cognito.endpoint} pool=${info.cognito.userPoolId} client=${info.cognito.clientId}`,
+    ],
     ['S3 (s3rver behind the SigV4 verifier)', `${info.s3.endpoint} bucket=${info.s3.bucket}`],
     ['media-service', info.mediaServiceUrl],
-    ['Toss Payments (stand-in)', `${info.toss.endpoint}  approve an order: POST ${info.toss.windowApproveUrl} {orderId, amount}`],
-    ['confirmation codes', `${info.mailboxUrl}/codes/<email>  (also printed here and in ${info.confirmationCodesFile})`],
+    [
+      'Toss Payments (stand-in)',
+      `${info.toss.endpoint}  approve an order: POST ${info.toss.windowApproveUrl} {orderId, amount}`,
+    ],
+    [
+      'confirmation codes',
+      `${info.mailboxUrl}/codes/<email>  (also printed here and in ${info.confirmationCodesFile})`,
+    ],
     ['demo creator', `${info.demo.creator.email} / ${info.demo.creator.password}`],
     ['demo fan', `${info.demo.fan.email} / ${info.demo.fan.password}`],
     ['stack.json', join(info.stateDir, 'stack.json')],
@@ -72,7 +81,11 @@ function printTable(info: StackInfo): void {
 }
 
 /** Starts the stack, or stops whatever did start and exits with the reason. */
-async function startOrExit(sup: Supervisor, cfg: StackConfig, log: (l: string) => void): Promise<StackInfo> {
+async function startOrExit(
+  sup: Supervisor,
+  cfg: StackConfig,
+  log: (l: string) => void,
+): Promise<StackInfo> {
   try {
     return await startStack(sup, cfg, log);
   } catch (err) {
@@ -86,7 +99,12 @@ async function startOrExit(sup: Supervisor, cfg: StackConfig, log: (l: string) =
  * The Worker under `wrangler dev` on the profile's API port. The test profile runs it too: media-service calls
  * back over HTTP (the processing webhook), which needs a listening Worker.
  */
-async function startApi(sup: Supervisor, cfg: StackConfig, info: StackInfo, appEnv: 'development' | 'test'): Promise<Managed> {
+async function startApi(
+  sup: Supervisor,
+  cfg: StackConfig,
+  info: StackInfo,
+  appEnv: 'development' | 'test',
+): Promise<Managed> {
   const log = logger('stack');
   const envFile = join(cfg.stateDir, 'worker.env');
   writeEnvFile(envFile, workerVars(info, appEnv));
@@ -109,7 +127,11 @@ async function startApi(sup: Supervisor, cfg: StackConfig, info: StackInfo, appE
       join(cfg.stateDir, 'wrangler'),
       '--show-interactive-dev-session=false',
     ],
-    { cwd: root, env: { WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' }, inherit: appEnv === 'development' },
+    {
+      cwd: root,
+      env: { WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+      inherit: appEnv === 'development',
+    },
   );
   await waitFor('the API', () => httpReady(`${info.apiUrl}/health`), 120_000, api.exited);
   return api;
@@ -156,20 +178,45 @@ interface SuiteResult {
 function runCommand(name: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   console.log(`\n\x1b[1m=== ${name}\x1b[0m`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: 'inherit' });
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: 'inherit',
+    });
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
     child.once('error', () => resolve(1));
   });
 }
 
-async function vitestSuite(name: string, config: string, env: NodeJS.ProcessEnv, stateDir: string): Promise<SuiteResult> {
+async function vitestSuite(
+  name: string,
+  config: string,
+  env: NodeJS.ProcessEnv,
+  stateDir: string,
+): Promise<SuiteResult> {
   const report = join(stateDir, `report-${name}.json`);
   rmSync(report, { force: true });
-  const code = await runCommand(name, [bin('vitest', 'vitest.mjs'), 'run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], env);
+  const code = await runCommand(
+    name,
+    [
+      bin('vitest', 'vitest.mjs'),
+      'run',
+      '--config',
+      config,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+    ],
+    env,
+  );
   let passed = 0;
   let failed = 0;
   if (existsSync(report)) {
-    const json = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numTotalTests: number };
+    const json = JSON.parse(readFileSync(report, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      numTotalTests: number;
+    };
     passed = json.numPassedTests;
     failed = json.numFailedTests;
   }
@@ -194,19 +241,50 @@ async function test(): Promise<void> {
       WRANGLER_SEND_METRICS: 'false',
     };
     await startApi(sup, cfg, info, 'test');
-    const tsc = await runCommand('typecheck', [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], env);
-    results.push({ name: 'typecheck', ok: tsc === 0, passed: tsc === 0 ? 1 : 0, failed: tsc === 0 ? 0 : 1 });
-    const tscMedia = await runCommand('typecheck media-service', [bin('typescript', 'bin/tsc'), '-p', 'media-service/tsconfig.json', '--noEmit'], env);
-    results.push({ name: 'typecheck media-service', ok: tscMedia === 0, passed: tscMedia === 0 ? 1 : 0, failed: tscMedia === 0 ? 0 : 1 });
-    const lint = await runCommand('lint', [bin('eslint', 'bin/eslint.js'), '.', '--max-warnings=0'], env);
-    results.push({ name: 'lint', ok: lint === 0, passed: lint === 0 ? 1 : 0, failed: lint === 0 ? 0 : 1 });
+    const tsc = await runCommand(
+      'typecheck',
+      [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json', '--noEmit'],
+      env,
+    );
+    results.push({
+      name: 'typecheck',
+      ok: tsc === 0,
+      passed: tsc === 0 ? 1 : 0,
+      failed: tsc === 0 ? 0 : 1,
+    });
+    const tscMedia = await runCommand(
+      'typecheck media-service',
+      [bin('typescript', 'bin/tsc'), '-p', 'media-service/tsconfig.json', '--noEmit'],
+      env,
+    );
+    results.push({
+      name: 'typecheck media-service',
+      ok: tscMedia === 0,
+      passed: tscMedia === 0 ? 1 : 0,
+      failed: tscMedia === 0 ? 0 : 1,
+    });
+    const lint = await runCommand(
+      'lint',
+      [bin('eslint', 'bin/eslint.js'), '.', '--max-warnings=0'],
+      env,
+    );
+    results.push({
+      name: 'lint',
+      ok: lint === 0,
+      passed: lint === 0 ? 1 : 0,
+      failed: lint === 0 ? 0 : 1,
+    });
     // An unformatted file fails the run like a lint error (`npm run format` fixes it).
     const prettier = [bin('prettier', 'bin/prettier.cjs'), '--check', '.'];
     const format = await runCommand('format', prettier, env);
     const fmt = format === 0;
     results.push({ name: 'format', ok: fmt, passed: Number(fmt), failed: Number(!fmt) });
-    results.push(await vitestSuite('gateway', 'dev/psdb-gateway/vitest.config.ts', env, cfg.stateDir));
-    results.push(await vitestSuite('media-service', 'media-service/vitest.config.ts', env, cfg.stateDir));
+    results.push(
+      await vitestSuite('gateway', 'dev/psdb-gateway/vitest.config.ts', env, cfg.stateDir),
+    );
+    results.push(
+      await vitestSuite('media-service', 'media-service/vitest.config.ts', env, cfg.stateDir),
+    );
     results.push(await vitestSuite('stack', 'test/vitest.node.config.ts', env, cfg.stateDir));
     results.push(await vitestSuite('api', 'test/vitest.config.ts', env, cfg.stateDir));
     exitCode = results.every((r) => r.ok) ? 0 : 1;
@@ -217,7 +295,10 @@ async function test(): Promise<void> {
     await sup.stopAll();
   }
   console.log('\n  suite                      result');
-  for (const r of results) console.log(`  ${r.name.padEnd(26)} ${r.ok ? 'ok' : 'FAILED'} (${r.passed} passed, ${r.failed} failed)`);
+  for (const r of results)
+    console.log(
+      `  ${r.name.padEnd(26)} ${r.ok ? 'ok' : 'FAILED'} (${r.passed} passed, ${r.failed} failed)`,
+    );
   const passed = results.reduce((s, r) => s + r.passed, 0);
   const failed = results.reduce((s, r) => s + r.failed, 0);
   console.log(`\ntests: ${passed} passed, ${failed} failed`);
@@ -232,7 +313,11 @@ async function up(): Promise<void> {
   const info = await startOrExit(sup, cfg, log);
   if (cfg.profile === 'test') await startApi(sup, cfg, info, 'test');
   printTable(info);
-  log(cfg.profile === 'test' ? 'stack running with the API (test profile); Ctrl-C stops it' : 'stack running without the API; Ctrl-C stops it');
+  log(
+    cfg.profile === 'test'
+      ? 'stack running with the API (test profile); Ctrl-C stops it'
+      : 'stack running without the API; Ctrl-C stops it',
+  );
   await new Promise(() => undefined);
 }
 

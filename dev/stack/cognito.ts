@@ -14,7 +14,11 @@ export interface CognitoInfo {
   region: string;
 }
 
-export async function cognitoCall<T = Record<string, unknown>>(endpoint: string, operation: string, body: unknown): Promise<T> {
+export async function cognitoCall<T = Record<string, unknown>>(
+  endpoint: string,
+  operation: string,
+  body: unknown,
+): Promise<T> {
   const res = await fetch(endpoint, {
     method: 'POST',
     headers: {
@@ -24,7 +28,10 @@ export async function cognitoCall<T = Record<string, unknown>>(endpoint: string,
     body: JSON.stringify(body),
   });
   const json = (await res.json().catch(() => ({}))) as T & { __type?: string; message?: string };
-  if (!res.ok) throw new Error(`cognito ${operation} failed: ${res.status} ${json.__type ?? ''} ${json.message ?? ''}`.trim());
+  if (!res.ok)
+    throw new Error(
+      `cognito ${operation} failed: ${res.status} ${json.__type ?? ''} ${json.message ?? ''}`.trim(),
+    );
   return json;
 }
 
@@ -50,7 +57,11 @@ export async function startCognito(
 }
 
 async function provisionCognito(endpoint: string, cfg: StackConfig): Promise<CognitoInfo> {
-  const pools = await cognitoCall<{ UserPools?: Array<{ Id: string; Name: string }> }>(endpoint, 'ListUserPools', { MaxResults: 60 });
+  const pools = await cognitoCall<{ UserPools?: Array<{ Id: string; Name: string }> }>(
+    endpoint,
+    'ListUserPools',
+    { MaxResults: 60 },
+  );
   let userPoolId = pools.UserPools?.find((p) => p.Name === cfg.cognito.userPoolName)?.Id;
   if (!userPoolId) {
     const created = await cognitoCall<{ UserPool: { Id: string } }>(endpoint, 'CreateUserPool', {
@@ -61,19 +72,29 @@ async function provisionCognito(endpoint: string, cfg: StackConfig): Promise<Cog
     });
     userPoolId = created.UserPool.Id;
   }
-  const clients = await cognitoCall<{ UserPoolClients?: Array<{ ClientId: string; ClientName: string }> }>(
-    endpoint,
-    'ListUserPoolClients',
-    { UserPoolId: userPoolId, MaxResults: 60 },
-  );
-  let clientId = clients.UserPoolClients?.find((c) => c.ClientName === cfg.cognito.clientName)?.ClientId;
+  const clients = await cognitoCall<{
+    UserPoolClients?: Array<{ ClientId: string; ClientName: string }>;
+  }>(endpoint, 'ListUserPoolClients', { UserPoolId: userPoolId, MaxResults: 60 });
+  let clientId = clients.UserPoolClients?.find(
+    (c) => c.ClientName === cfg.cognito.clientName,
+  )?.ClientId;
   if (!clientId) {
-    const created = await cognitoCall<{ UserPoolClient: { ClientId: string } }>(endpoint, 'CreateUserPoolClient', {
-      UserPoolId: userPoolId,
-      ClientName: cfg.cognito.clientName,
-      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    });
+    const created = await cognitoCall<{ UserPoolClient: { ClientId: string } }>(
+      endpoint,
+      'CreateUserPoolClient',
+      {
+        UserPoolId: userPoolId,
+        ClientName: cfg.cognito.clientName,
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      },
+    );
     clientId = created.UserPoolClient.ClientId;
   }
-  return { endpoint, userPoolId, clientId, issuer: `${endpoint}/${userPoolId}`, region: cfg.cognito.region };
+  return {
+    endpoint,
+    userPoolId,
+    clientId,
+    issuer: `${endpoint}/${userPoolId}`,
+    region: cfg.cognito.region,
+  };
 }

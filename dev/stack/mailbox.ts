@@ -47,7 +47,9 @@ export class Mailbox {
     // a read can see a torn file for a moment, so it is retried briefly.
     for (let attempt = 0; attempt < 25; attempt++) {
       try {
-        return JSON.parse(readFileSync(this.userStore, 'utf8')) as { Users?: Record<string, StoredUser> };
+        return JSON.parse(readFileSync(this.userStore, 'utf8')) as {
+          Users?: Record<string, StoredUser>;
+        };
       } catch {
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -61,7 +63,11 @@ export class Mailbox {
     for (const user of Object.values(store.Users ?? {})) {
       const address = user.Attributes?.find((a) => a.Name === 'email')?.Value?.toLowerCase();
       if (address === email && user.ConfirmationCode) {
-        return { email, code: user.ConfirmationCode, at: user.UserLastModifiedDate ?? new Date().toISOString() };
+        return {
+          email,
+          code: user.ConfirmationCode,
+          at: user.UserLastModifiedDate ?? new Date().toISOString(),
+        };
       }
     }
     return undefined;

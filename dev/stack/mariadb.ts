@@ -31,10 +31,17 @@ export function socketPath(stateDir: string): string {
   const inState = join(stateDir, 'mysql.sock');
   // Unix socket paths are limited to ~107 bytes.
   if (inState.length < 100) return inState;
-  return join(tmpdir(), `crefans-${createHash('sha1').update(stateDir).digest('hex').slice(0, 12)}.sock`);
+  return join(
+    tmpdir(),
+    `crefans-${createHash('sha1').update(stateDir).digest('hex').slice(0, 12)}.sock`,
+  );
 }
 
-export async function startMariadb(sup: Supervisor, o: MariadbOptions, log: (l: string) => void): Promise<Mariadb> {
+export async function startMariadb(
+  sup: Supervisor,
+  o: MariadbOptions,
+  log: (l: string) => void,
+): Promise<Mariadb> {
   const dataDir = join(o.stateDir, 'mysql');
   const runAs = isRoot() ? ['--user=root'] : [];
   if (!existsSync(join(dataDir, 'mysql'))) {
@@ -93,7 +100,9 @@ async function provision(socket: string, o: MariadbOptions): Promise<void> {
   try {
     for (const db of o.databases) {
       if (o.fresh) await conn.query(`DROP DATABASE IF EXISTS \`${db}\``);
-      await conn.query(`CREATE DATABASE IF NOT EXISTS \`${db}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+      await conn.query(
+        `CREATE DATABASE IF NOT EXISTS \`${db}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+      );
     }
     for (const host of ['127.0.0.1', 'localhost']) {
       await conn.query(`CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?`, [o.user, host, o.password]);

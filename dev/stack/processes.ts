@@ -47,7 +47,12 @@ export class Supervisor {
     name: string,
     command: string,
     args: string[],
-    options: { env?: NodeJS.ProcessEnv; cwd?: string; inherit?: boolean; onLine?: (line: string) => void } = {},
+    options: {
+      env?: NodeJS.ProcessEnv;
+      cwd?: string;
+      inherit?: boolean;
+      onLine?: (line: string) => void;
+    } = {},
   ): Managed {
     const logFile = join(this.logDir, `${name}.log`);
     const child = spawn(command, args, {
@@ -82,7 +87,9 @@ export class Supervisor {
   }
 
   private writePids(): void {
-    const pids = this.children.map((c) => c.child.pid).filter((p): p is number => typeof p === 'number');
+    const pids = this.children
+      .map((c) => c.child.pid)
+      .filter((p): p is number => typeof p === 'number');
     writeFileSync(join(this.stateDir, 'pids.json'), JSON.stringify(pids));
   }
 
@@ -98,7 +105,10 @@ export class Supervisor {
       const pid = managed.child.pid;
       if (pid === undefined || managed.child.exitCode !== null) continue;
       killGroup(pid, 'SIGTERM');
-      const done = await Promise.race([managed.exited.then(() => true), sleep(8_000).then(() => false)]);
+      const done = await Promise.race([
+        managed.exited.then(() => true),
+        sleep(8_000).then(() => false),
+      ]);
       if (!done) killGroup(pid, 'SIGKILL');
       // The group may still hold grandchildren after the leader exits.
       killGroup(pid, 'SIGKILL');

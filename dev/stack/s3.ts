@@ -33,7 +33,10 @@ export function corsXml(origins: string[]): string {
   return `<CORSConfiguration>\n${rules}\n</CORSConfiguration>\n`;
 }
 
-export async function startS3(sup: Supervisor, cfg: StackConfig): Promise<{ managed: Managed; info: S3Info }> {
+export async function startS3(
+  sup: Supervisor,
+  cfg: StackConfig,
+): Promise<{ managed: Managed; info: S3Info }> {
   const dir = join(cfg.stateDir, 's3');
   mkdirSync(dir, { recursive: true });
   const corsFile = join(cfg.stateDir, 's3-cors.xml');
@@ -55,7 +58,12 @@ export async function startS3(sup: Supervisor, cfg: StackConfig): Promise<{ mana
     corsFile,
   ]);
   // Any HTTP answer (even 403 for an unsigned request) means the server is up.
-  await waitFor('s3 store', () => httpReady(`http://127.0.0.1:${cfg.ports.s3Store}/`), 30_000, store.exited);
+  await waitFor(
+    's3 store',
+    () => httpReady(`http://127.0.0.1:${cfg.ports.s3Store}/`),
+    30_000,
+    store.exited,
+  );
   const managed = sup.start('s3', process.execPath, [join(cfg.root, 'dev/s3-verify/src/main.ts')], {
     env: {
       S3_VERIFY_PORT: String(cfg.ports.s3),

@@ -27,21 +27,29 @@ export interface StackInfo {
   /** GET <mailboxUrl>/codes/<email> → the latest confirmation code cognito-local "sent" there. */
   mailboxUrl: string;
   confirmationCodesFile: string;
-  demo: { creator: { email: string; password: string; handle: string }; fan: { email: string; password: string; handle: string } };
+  demo: {
+    creator: { email: string; password: string; handle: string };
+    fan: { email: string; password: string; handle: string };
+  };
   webOrigins: string[];
   logs: string;
 }
 
 export const stackFile = (cfg: StackConfig): string => join(cfg.stateDir, 'stack.json');
 
-export async function startStack(sup: Supervisor, cfg: StackConfig, log: (line: string) => void): Promise<StackInfo> {
+export async function startStack(
+  sup: Supervisor,
+  cfg: StackConfig,
+  log: (line: string) => void,
+): Promise<StackInfo> {
   ensureSystemPackages(log, cfg.profile === 'test' ? TEST_SYSTEM_NEEDS : SYSTEM_NEEDS);
   sup.reapLeftovers();
   const fresh = cfg.profile === 'test';
   if (fresh) {
     // Every `npm test` starts from empty identity, storage and database state (MariaDB's files are kept:
     // initialising them is the slow part).
-    for (const dir of ['cognito', 's3']) rmSync(join(cfg.stateDir, dir), { recursive: true, force: true });
+    for (const dir of ['cognito', 's3'])
+      rmSync(join(cfg.stateDir, dir), { recursive: true, force: true });
     rmSync(join(cfg.stateDir, 'confirmation-codes.jsonl'), { force: true });
   }
 
@@ -63,18 +71,23 @@ export async function startStack(sup: Supervisor, cfg: StackConfig, log: (line: 
 
   log('starting the PlanetScale gateway');
   const gatewayBase = `http://127.0.0.1:${cfg.ports.gateway}`;
-  const gateway = sup.start('psdb-gateway', process.execPath, [join(cfg.root, 'dev/psdb-gateway/src/main.ts')], {
-    env: {
-      PSDB_GATEWAY_PORT: String(cfg.ports.gateway),
-      PSDB_GATEWAY_USER: cfg.gateway.user,
-      PSDB_GATEWAY_PASSWORD: cfg.gateway.password,
-      MYSQL_HOST: '127.0.0.1',
-      MYSQL_PORT: String(cfg.ports.mysql),
-      MYSQL_USER: cfg.mysql.user,
-      MYSQL_PASSWORD: cfg.mysql.password,
-      MYSQL_DATABASE: cfg.mysql.database,
+  const gateway = sup.start(
+    'psdb-gateway',
+    process.execPath,
+    [join(cfg.root, 'dev/psdb-gateway/src/main.ts')],
+    {
+      env: {
+        PSDB_GATEWAY_PORT: String(cfg.ports.gateway),
+        PSDB_GATEWAY_USER: cfg.gateway.user,
+        PSDB_GATEWAY_PASSWORD: cfg.gateway.password,
+        MYSQL_HOST: '127.0.0.1',
+        MYSQL_PORT: String(cfg.ports.mysql),
+        MYSQL_USER: cfg.mysql.user,
+        MYSQL_PASSWORD: cfg.mysql.password,
+        MYSQL_DATABASE: cfg.mysql.database,
+      },
     },
-  });
+  );
   await waitFor('psdb-gateway', () => httpReady(`${gatewayBase}/`), 30_000, gateway.exited);
   const databaseUrl = `http://${cfg.gateway.user}:${cfg.gateway.password}@127.0.0.1:${cfg.ports.gateway}`;
 
@@ -91,27 +104,42 @@ export async function startStack(sup: Supervisor, cfg: StackConfig, log: (line: 
 
   log('starting media-service');
   const mediaServiceUrl = `http://127.0.0.1:${cfg.ports.media}`;
-  const media = sup.start('media-service', process.execPath, [join(cfg.root, 'media-service/src/main.ts')], {
-    cwd: join(cfg.root, 'media-service'),
-    env: {
-      PORT: String(cfg.ports.media),
-      HOST: '127.0.0.1',
-      MEDIA_SERVICE_SECRET: LOCAL_MEDIA_SECRET,
-      MEDIACONVERT_EVENTS_TOKEN: LOCAL_EVENTS_TOKEN,
-      S3_ENDPOINT: s3.endpoint,
-      S3_BUCKET: s3.bucket,
-      S3_REGION: s3.region,
-      S3_ACCESS_KEY_ID: s3.accessKeyId,
-      S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+  const media = sup.start(
+    'media-service',
+    process.execPath,
+    [join(cfg.root, 'media-service/src/main.ts')],
+    {
+      cwd: join(cfg.root, 'media-service'),
+      env: {
+        PORT: String(cfg.ports.media),
+        HOST: '127.0.0.1',
+        MEDIA_SERVICE_SECRET: LOCAL_MEDIA_SECRET,
+        MEDIACONVERT_EVENTS_TOKEN: LOCAL_EVENTS_TOKEN,
+        S3_ENDPOINT: s3.endpoint,
+        S3_BUCKET: s3.bucket,
+        S3_REGION: s3.region,
+        S3_ACCESS_KEY_ID: s3.accessKeyId,
+        S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      },
     },
-  });
-  await waitFor('media-service', () => httpReady(`${mediaServiceUrl}/health`), 30_000, media.exited);
+  );
+  await waitFor(
+    'media-service',
+    () => httpReady(`${mediaServiceUrl}/health`),
+    30_000,
+    media.exited,
+  );
 
   log('starting the Toss Payments stand-in');
   const tossUrl = `http://127.0.0.1:${cfg.ports.toss}`;
-  const toss = sup.start('fake-toss', process.execPath, [join(cfg.root, 'dev/fake-toss/src/main.ts')], {
-    env: { FAKE_TOSS_PORT: String(cfg.ports.toss), TOSS_SECRET_KEY: LOCAL_TOSS_SECRET_KEY },
-  });
+  const toss = sup.start(
+    'fake-toss',
+    process.execPath,
+    [join(cfg.root, 'dev/fake-toss/src/main.ts')],
+    {
+      env: { FAKE_TOSS_PORT: String(cfg.ports.toss), TOSS_SECRET_KEY: LOCAL_TOSS_SECRET_KEY },
+    },
+  );
   await waitFor('fake Toss', () => httpReady(`${tossUrl}/_fake/calls`), 20_000, toss.exited);
 
   log('applying migrations');
@@ -129,12 +157,25 @@ export async function startStack(sup: Supervisor, cfg: StackConfig, log: (line: 
     cognito,
     s3,
     mediaServiceUrl,
-    toss: { endpoint: tossUrl, secretKey: LOCAL_TOSS_SECRET_KEY, clientKey: LOCAL_TOSS_CLIENT_KEY, windowApproveUrl: `${tossUrl}/_fake/window/approve` },
+    toss: {
+      endpoint: tossUrl,
+      secretKey: LOCAL_TOSS_SECRET_KEY,
+      clientKey: LOCAL_TOSS_CLIENT_KEY,
+      windowApproveUrl: `${tossUrl}/_fake/window/approve`,
+    },
     mailboxUrl,
     confirmationCodesFile: join(cfg.stateDir, 'confirmation-codes.jsonl'),
     demo: {
-      creator: { email: DEMO_ACCOUNTS.creator.email, password: DEMO_ACCOUNTS.creator.password, handle: DEMO_ACCOUNTS.creator.handle },
-      fan: { email: DEMO_ACCOUNTS.fan.email, password: DEMO_ACCOUNTS.fan.password, handle: DEMO_ACCOUNTS.fan.handle },
+      creator: {
+        email: DEMO_ACCOUNTS.creator.email,
+        password: DEMO_ACCOUNTS.creator.password,
+        handle: DEMO_ACCOUNTS.creator.handle,
+      },
+      fan: {
+        email: DEMO_ACCOUNTS.fan.email,
+        password: DEMO_ACCOUNTS.fan.password,
+        handle: DEMO_ACCOUNTS.fan.handle,
+      },
     },
     webOrigins: cfg.webOrigins,
     logs: sup.logDir,
@@ -152,7 +193,10 @@ export const LOCAL_TOSS_CLIENT_KEY = 'test_ck_crefansLocalStandIn0000';
 export const LOCAL_EVENTS_TOKEN = 'crefans-local-events-token';
 
 /** The Worker's variables for this stack (wrangler dev and the workerd test pool use the same). */
-export function workerVars(info: StackInfo, appEnv: 'development' | 'test'): Record<string, string> {
+export function workerVars(
+  info: StackInfo,
+  appEnv: 'development' | 'test',
+): Record<string, string> {
   return {
     APP_ENV: appEnv,
     DATABASE_URL: info.databaseUrl,
@@ -182,7 +226,9 @@ export function workerVars(info: StackInfo, appEnv: 'development' | 'test'): Rec
     MEDIA_SERVICE_SECRET: LOCAL_MEDIA_SECRET,
     MEDIA_TOKEN_SECRET: 'crefans-local-media-token-key',
     // Multipart from 5 MiB in tests, so that a test uploads a few small parts instead of 100 MB.
-    ...(appEnv === 'test' ? { MEDIA_MULTIPART_THRESHOLD_BYTES: '5242880', MEDIA_MULTIPART_PART_BYTES: '5242880' } : {}),
+    ...(appEnv === 'test'
+      ? { MEDIA_MULTIPART_THRESHOLD_BYTES: '5242880', MEDIA_MULTIPART_PART_BYTES: '5242880' }
+      : {}),
     // Short in tests so that the staleness bound can be waited out.
     PUBLIC_CACHE_TTL_SECONDS: appEnv === 'test' ? '2' : '30',
     // Short in tests so that the HLS revocation bound can be waited out.

@@ -9,7 +9,11 @@ export interface SystemNeed {
 }
 
 export const SYSTEM_NEEDS: SystemNeed[] = [
-  { binary: 'mariadbd', debianPackages: ['mariadb-server', 'mariadb-client'], why: 'the local MySQL engine' },
+  {
+    binary: 'mariadbd',
+    debianPackages: ['mariadb-server', 'mariadb-client'],
+    why: 'the local MySQL engine',
+  },
   { binary: 'ffmpeg', debianPackages: ['ffmpeg'], why: 'local video transcoding in media-service' },
 ];
 
@@ -20,7 +24,9 @@ export const TEST_SYSTEM_NEEDS: SystemNeed[] = [
 ];
 
 export function which(binary: string): string | undefined {
-  const paths = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/bin', '/sbin', '/bin']);
+  const paths = (process.env.PATH ?? '')
+    .split(':')
+    .concat(['/usr/sbin', '/usr/bin', '/sbin', '/bin']);
   for (const dir of paths) {
     const r = spawnSync('test', ['-x', `${dir}/${binary}`]);
     if (r.status === 0) return `${dir}/${binary}`;
@@ -28,13 +34,19 @@ export function which(binary: string): string | undefined {
   return undefined;
 }
 
-export function ensureSystemPackages(log: (line: string) => void, needs: SystemNeed[] = SYSTEM_NEEDS): void {
+export function ensureSystemPackages(
+  log: (line: string) => void,
+  needs: SystemNeed[] = SYSTEM_NEEDS,
+): void {
   const missing = needs.filter((need) => !which(need.binary));
   if (missing.length === 0) return;
   const packages = [...new Set(missing.flatMap((need) => need.debianPackages))];
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot || !which('apt-get')) {
-    const lines = missing.map((need) => `  - ${need.binary} (${need.why}): Debian package ${need.debianPackages.join(', ')}`);
+    const lines = missing.map(
+      (need) =>
+        `  - ${need.binary} (${need.why}): Debian package ${need.debianPackages.join(', ')}`,
+    );
     throw new Error(
       `missing system packages:\n${lines.join('\n')}\ninstall them with: sudo apt-get install -y ${packages.join(' ')}`,
     );
@@ -42,7 +54,13 @@ export function ensureSystemPackages(log: (line: string) => void, needs: SystemN
   log(`installing system packages with apt-get: ${packages.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
+    stdio: 'inherit',
+    env,
+  });
   const still = missing.filter((need) => !which(need.binary));
-  if (still.length) throw new Error(`apt-get finished but ${still.map((n) => n.binary).join(', ')} is still missing`);
+  if (still.length)
+    throw new Error(
+      `apt-get finished but ${still.map((n) => n.binary).join(', ')} is still missing`,
+    );
 }

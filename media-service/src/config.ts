@@ -25,7 +25,11 @@ export const configSchema = z.object({
   MEDIACONVERT_EVENTS_TOKEN: z.string().min(16).optional(),
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   /** A job running longer than this fails (the Worker's sweeper may dispatch it again). */
-  JOB_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(15 * 60_000),
+  JOB_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(15 * 60_000),
 });
 
 export type MediaServiceConfig = z.infer<typeof configSchema>;

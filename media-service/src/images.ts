@@ -47,7 +47,10 @@ export async function imageVariants(
   const meta = await sharp(input, { failOn: 'error' }).metadata();
   if (!meta.width || !meta.height) throw new Error('not a readable image');
   const swapped = (meta.orientation ?? 1) >= 5;
-  const info = { width: swapped ? meta.height : meta.width, height: swapped ? meta.width : meta.height };
+  const info = {
+    width: swapped ? meta.height : meta.width,
+    height: swapped ? meta.width : meta.height,
+  };
   const base = () => sharp(input, { failOn: 'error' }).rotate();
   const outputs: ImageOutput[] = [];
   const push = async (name: string, pipeline: Sharp) => {
@@ -81,6 +84,12 @@ export async function imageVariants(
   }
   const tiny = await base().resize({ width: 64, withoutEnlargement: true }).blur(2).toBuffer();
   const pw = Math.min(480, info.width);
-  await push('preview', sharp(tiny).resize(pw, Math.max(1, Math.round((pw * info.height) / info.width)), { fit: 'fill' }).blur(12).webp({ quality: 50 }));
+  await push(
+    'preview',
+    sharp(tiny)
+      .resize(pw, Math.max(1, Math.round((pw * info.height) / info.width)), { fit: 'fill' })
+      .blur(12)
+      .webp({ quality: 50 }),
+  );
   return { width: info.width, height: info.height, outputs };
 }

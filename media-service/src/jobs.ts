@@ -35,25 +35,46 @@ export interface Callback {
   mediaId: string;
   state: 'progressing' | 'complete' | 'error';
   progress?: number;
-  result?: { variants: Record<string, string>; thumbnails: string[]; width?: number; height?: number; durationMs?: number };
+  result?: {
+    variants: Record<string, string>;
+    thumbnails: string[];
+    width?: number;
+    height?: number;
+    durationMs?: number;
+  };
   errorCode?: string;
   errorMessage?: string;
 }
 
-const log = (level: string, msg: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields }));
+const log = (level: string, msg: string, fields: Record<string, unknown> = {}) =>
+  console.log(JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields }));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Posts a callback; 2xx or a definitive refusal (409: replayed / out of date) ends it, anything else retries. */
-export async function sendCallback(config: MediaServiceConfig, url: string, cb: Callback, attempts = 6): Promise<'delivered' | 'refused' | 'failed'> {
+export async function sendCallback(
+  config: MediaServiceConfig,
+  url: string,
+  cb: Callback,
+  attempts = 6,
+): Promise<'delivered' | 'refused' | 'failed'> {
   const body = JSON.stringify(cb);
   for (let i = 0; i < attempts; i++) {
     try {
-      const res = await fetch(url, { method: 'POST', headers: signedHeaders(config.MEDIA_SERVICE_SECRET, 'callback', body), body, signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: signedHeaders(config.MEDIA_SERVICE_SECRET, 'callback', body),
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
       if (res.ok) return 'delivered';
       if (res.status === 409 || res.status === 404) return 'refused';
       log('warn', 'callback answered', { jobId: cb.jobId, state: cb.state, status: res.status });
     } catch (err) {
-      log('warn', 'callback failed', { jobId: cb.jobId, state: cb.state, error: (err as Error).message });
+      log('warn', 'callback failed', {
+        jobId: cb.jobId,
+        state: cb.state,
+        error: (err as Error).message,
+      });
     }
     await sleep(Math.min(250 * 2 ** i, 8_000));
   }
@@ -98,21 +119,38 @@ export class JobRunner {
     const started = Date.now();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${this.config.JOB_TIMEOUT_MS} ms`)), this.config.JOB_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`timed out after ${this.config.JOB_TIMEOUT_MS} ms`)),
+        this.config.JOB_TIMEOUT_MS,
+      );
     });
     try {
       const result = await Promise.race([this.process(job), timeout]);
       // MediaConvert: submitted; its state events report progress and the result.
       if (result === 'submitted') {
-        log('info', 'job submitted to MediaConvert', { jobId: job.jobId, ms: Date.now() - started });
+        log('info', 'job submitted to MediaConvert', {
+          jobId: job.jobId,
+          ms: Date.now() - started,
+        });
         return;
       }
-      await sendCallback(this.config, job.callbackUrl, { jobId: job.jobId, mediaId: job.mediaId, state: 'complete', result });
+      await sendCallback(this.config, job.callbackUrl, {
+        jobId: job.jobId,
+        mediaId: job.mediaId,
+        state: 'complete',
+        result,
+      });
       log('info', 'job complete', { jobId: job.jobId, type: job.type, ms: Date.now() - started });
     } catch (err) {
       const code = err instanceof ContentMismatch ? err.code : 'PROCESSING_FAILED';
       log('warn', 'job failed', { jobId: job.jobId, code, error: (err as Error).message });
-      await sendCallback(this.config, job.callbackUrl, { jobId: job.jobId, mediaId: job.mediaId, state: 'error', errorCode: code, errorMessage: (err as Error).message.slice(0, 500) });
+      await sendCallback(this.config, job.callbackUrl, {
+        jobId: job.jobId,
+        mediaId: job.mediaId,
+        state: 'error',
+        errorCode: code,
+        errorMessage: (err as Error).message.slice(0, 500),
+      });
     } finally {
       clearTimeout(timer);
     }
@@ -122,7 +160,10 @@ export class JobRunner {
     await assertContentMatches(job.type, job.mimeType, await this.storage.head(job.sourceKey));
     const key = (name: string) => `${job.outputPrefix}${name}`;
     if (job.type === 'video' && this.config.TRANSCODER === 'mediaconvert') {
-      const info = await probe(this.config.FFPROBE_PATH, await this.storage.presignedGet(job.sourceKey));
+      const info = await probe(
+        this.config.FFPROBE_PATH,
+        await this.storage.presignedGet(job.sourceKey),
+      );
       this.mediaConvert ??= mediaConvertClient(this.config);
       await submitMediaConvertJob(this.mediaConvert, this.config, job, info);
       return 'submitted';
@@ -134,7 +175,12 @@ export class JobRunner {
         purpose: job.purpose,
       });
       for (const o of outputs) await this.storage.put(key(`${o.name}.webp`), o.data, 'image/webp');
-      return { variants: Object.fromEntries(outputs.map((o) => [o.name, key(`${o.name}.webp`)])), thumbnails: [], width, height };
+      return {
+        variants: Object.fromEntries(outputs.map((o) => [o.name, key(`${o.name}.webp`)])),
+        thumbnails: [],
+        width,
+        height,
+      };
     }
     if (job.type === 'video') {
       const dir = await mkdtemp(join(tmpdir(), 'crefans-video-'));
@@ -143,14 +189,28 @@ export class JobRunner {
         await writeFile(source, original);
         let last = -1;
         const out = join(dir, 'out');
-        const result = await transcodeWithFfmpeg(this.config.FFMPEG_PATH, this.config.FFPROBE_PATH, source, out, (pct) => {
-          if (pct - last < 20) return;
-          last = pct;
-          void sendCallback(this.config, job.callbackUrl, { jobId: job.jobId, mediaId: job.mediaId, state: 'progressing', progress: pct }, 2);
-        });
-        for (const f of result.files) await this.storage.putFile(key(f), join(out, f), contentTypeOf(f));
+        const result = await transcodeWithFfmpeg(
+          this.config.FFMPEG_PATH,
+          this.config.FFPROBE_PATH,
+          source,
+          out,
+          (pct) => {
+            if (pct - last < 20) return;
+            last = pct;
+            void sendCallback(
+              this.config,
+              job.callbackUrl,
+              { jobId: job.jobId, mediaId: job.mediaId, state: 'progressing', progress: pct },
+              2,
+            );
+          },
+        );
+        for (const f of result.files)
+          await this.storage.putFile(key(f), join(out, f), contentTypeOf(f));
         return {
-          variants: Object.fromEntries(Object.entries(result.variants).map(([k, v]) => [k, key(v)])),
+          variants: Object.fromEntries(
+            Object.entries(result.variants).map(([k, v]) => [k, key(v)]),
+          ),
           thumbnails: result.thumbnails.map(key),
           width: result.probe.width,
           height: result.probe.height,

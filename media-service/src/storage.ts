@@ -8,7 +8,14 @@ export class Storage {
   private readonly base: string;
 
   constructor(config: MediaServiceConfig) {
-    this.client = new AwsClient({ accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY, region: config.S3_REGION, service: 's3', retries: 5, initRetryMs: 200 });
+    this.client = new AwsClient({
+      accessKeyId: config.S3_ACCESS_KEY_ID,
+      secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+      region: config.S3_REGION,
+      service: 's3',
+      retries: 5,
+      initRetryMs: 200,
+    });
     this.base = `${config.S3_ENDPOINT.replace(/\/$/, '')}/${config.S3_BUCKET}/`;
   }
 
@@ -24,7 +31,9 @@ export class Storage {
 
   /** The first bytes of an object (for sniffing its type without downloading it). */
   async head(key: string, bytes = 4100): Promise<Buffer> {
-    const res = await this.client.fetch(this.url(key), { headers: { range: `bytes=0-${bytes - 1}` } });
+    const res = await this.client.fetch(this.url(key), {
+      headers: { range: `bytes=0-${bytes - 1}` },
+    });
     if (!res.ok) throw new Error(`storage GET ${key} (range): ${res.status}`);
     return Buffer.from(await res.arrayBuffer());
   }
@@ -33,11 +42,16 @@ export class Storage {
   async presignedGet(key: string, expiresIn = 900): Promise<string> {
     const url = new URL(this.url(key));
     url.searchParams.set('X-Amz-Expires', String(expiresIn));
-    return (await this.client.sign(url.toString(), { method: 'GET', aws: { signQuery: true } })).url;
+    return (await this.client.sign(url.toString(), { method: 'GET', aws: { signQuery: true } }))
+      .url;
   }
 
   async put(key: string, body: Buffer | Uint8Array, contentType: string): Promise<void> {
-    const res = await this.client.fetch(this.url(key), { method: 'PUT', body, headers: { 'content-type': contentType } });
+    const res = await this.client.fetch(this.url(key), {
+      method: 'PUT',
+      body,
+      headers: { 'content-type': contentType },
+    });
     if (!res.ok) throw new Error(`storage PUT ${key}: ${res.status}`);
   }
 

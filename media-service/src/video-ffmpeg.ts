@@ -30,12 +30,24 @@ function run(bin: string, args: string[], onStdout?: (chunk: string) => void): P
     });
     child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${bin} exited ${code}: ${err.slice(-500)}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${bin} exited ${code}: ${err.slice(-500)}`)),
+    );
   });
 }
 
 export async function probe(ffprobe: string, file: string): Promise<Probe> {
-  const out = JSON.parse(await run(ffprobe, ['-v', 'error', '-show_entries', 'format=duration:stream=codec_type,width,height', '-of', 'json', file])) as {
+  const out = JSON.parse(
+    await run(ffprobe, [
+      '-v',
+      'error',
+      '-show_entries',
+      'format=duration:stream=codec_type,width,height',
+      '-of',
+      'json',
+      file,
+    ]),
+  ) as {
     format?: { duration?: string };
     streams?: Array<{ codec_type: string; width?: number; height?: number }>;
   };
@@ -64,7 +76,13 @@ export interface VideoResult {
 }
 
 /** Transcodes `source` into outDir; `progress` gets 0–99 as the work advances. */
-export async function transcodeWithFfmpeg(ffmpeg: string, ffprobe: string, source: string, outDir: string, progress: (pct: number) => void): Promise<VideoResult> {
+export async function transcodeWithFfmpeg(
+  ffmpeg: string,
+  ffprobe: string,
+  source: string,
+  outDir: string,
+  progress: (pct: number) => void,
+): Promise<VideoResult> {
   const info = await probe(ffprobe, source);
   const rungs = ladderFor(info.height);
   const variants: Record<string, string> = {};
@@ -75,17 +93,76 @@ export async function transcodeWithFfmpeg(ffmpeg: string, ffprobe: string, sourc
     await mkdir(dir, { recursive: true });
     await mkdir(join(outDir, 'mp4'), { recursive: true });
     const scale = `scale=-2:${Math.min(r.height, info.height - (info.height % 2))}`;
-    const common = ['-vf', scale, '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', `${r.videoKbps}k`, '-maxrate', `${r.videoKbps}k`, '-bufsize', `${r.videoKbps * 2}k`, '-g', '48', '-sc_threshold', '0'];
-    const audio = info.hasAudio ? ['-c:a', 'aac', '-b:a', `${r.audioKbps}k`, '-ac', '2', '-ar', '48000'] : ['-an'];
+    const common = [
+      '-vf',
+      scale,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-b:v',
+      `${r.videoKbps}k`,
+      '-maxrate',
+      `${r.videoKbps}k`,
+      '-bufsize',
+      `${r.videoKbps * 2}k`,
+      '-g',
+      '48',
+      '-sc_threshold',
+      '0',
+    ];
+    const audio = info.hasAudio
+      ? ['-c:a', 'aac', '-b:a', `${r.audioKbps}k`, '-ac', '2', '-ar', '48000']
+      : ['-an'];
     // Encoded once per rung (the MP4); the HLS rendition is the same streams segmented without re-encoding.
     const mp4 = join(outDir, 'mp4', `${r.name}.mp4`);
-    await run(ffmpeg, ['-hide_banner', '-y', '-nostdin', '-progress', 'pipe:1', '-i', source, ...common, ...audio, '-movflags', '+faststart', mp4], (chunk) => {
-      const m = /out_time_us=(\d+)/.exec(chunk);
-      if (m) progress(Math.min(99, Math.floor(((i + Number(m[1]) / totalUs) / (rungs.length + 0.2)) * 100)));
-    });
-    await run(ffmpeg, ['-hide_banner', '-y', '-nostdin', '-i', mp4, '-c', 'copy', '-f', 'hls', '-hls_time', '4', '-hls_playlist_type', 'vod', '-hls_segment_filename', join(dir, 'seg_%03d.ts'), join(dir, 'index.m3u8')]);
+    await run(
+      ffmpeg,
+      [
+        '-hide_banner',
+        '-y',
+        '-nostdin',
+        '-progress',
+        'pipe:1',
+        '-i',
+        source,
+        ...common,
+        ...audio,
+        '-movflags',
+        '+faststart',
+        mp4,
+      ],
+      (chunk) => {
+        const m = /out_time_us=(\d+)/.exec(chunk);
+        if (m)
+          progress(
+            Math.min(99, Math.floor(((i + Number(m[1]) / totalUs) / (rungs.length + 0.2)) * 100)),
+          );
+      },
+    );
+    await run(ffmpeg, [
+      '-hide_banner',
+      '-y',
+      '-nostdin',
+      '-i',
+      mp4,
+      '-c',
+      'copy',
+      '-f',
+      'hls',
+      '-hls_time',
+      '4',
+      '-hls_playlist_type',
+      'vod',
+      '-hls_segment_filename',
+      join(dir, 'seg_%03d.ts'),
+      join(dir, 'index.m3u8'),
+    ]);
     const width = Math.round((info.width * Math.min(r.height, info.height)) / info.height / 2) * 2;
-    master.push(`#EXT-X-STREAM-INF:BANDWIDTH=${(r.videoKbps + r.audioKbps) * 1000},RESOLUTION=${width}x${Math.min(r.height, info.height)}`, `${r.name}/index.m3u8`);
+    master.push(
+      `#EXT-X-STREAM-INF:BANDWIDTH=${(r.videoKbps + r.audioKbps) * 1000},RESOLUTION=${width}x${Math.min(r.height, info.height)}`,
+      `${r.name}/index.m3u8`,
+    );
     variants[`mp4_${r.name}`] = `mp4/${r.name}.mp4`;
   }
   await writeFile(join(outDir, 'hls', 'master.m3u8'), `${master.join('\n')}\n`);
@@ -95,10 +172,27 @@ export async function transcodeWithFfmpeg(ffmpeg: string, ffprobe: string, sourc
   for (let n = 0; n < FRAME_CAPTURES; n++) {
     const at = ((n + 0.5) / FRAME_CAPTURES) * (info.durationMs / 1000);
     const file = `thumbnails/frame-${n + 1}.jpg`;
-    await run(ffmpeg, ['-hide_banner', '-y', '-nostdin', '-ss', at.toFixed(2), '-i', source, '-frames:v', '1', '-vf', 'scale=640:-2', '-q:v', '4', join(outDir, file)]);
+    await run(ffmpeg, [
+      '-hide_banner',
+      '-y',
+      '-nostdin',
+      '-ss',
+      at.toFixed(2),
+      '-i',
+      source,
+      '-frames:v',
+      '1',
+      '-vf',
+      'scale=640:-2',
+      '-q:v',
+      '4',
+      join(outDir, file),
+    ]);
     thumbnails.push(file);
   }
   progress(99);
-  const files = (await readdir(outDir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => relative(outDir, join(d.parentPath, d.name)));
+  const files = (await readdir(outDir, { recursive: true, withFileTypes: true }))
+    .filter((d) => d.isFile())
+    .map((d) => relative(outDir, join(d.parentPath, d.name)));
   return { probe: info, files, variants, thumbnails };
 }

@@ -4,8 +4,17 @@ import { resolve } from 'node:path';
 
 export const SECRET = 'media-service-test-secret';
 
-export function stackInfo(): { s3: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string } } | null {
-  const file = process.env.CREFANS_STACK_FILE ?? resolve(import.meta.dirname, '../../.test-stack/stack.json');
+export function stackInfo(): {
+  s3: {
+    endpoint: string;
+    bucket: string;
+    region: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+  };
+} | null {
+  const file =
+    process.env.CREFANS_STACK_FILE ?? resolve(import.meta.dirname, '../../.test-stack/stack.json');
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
 }
 

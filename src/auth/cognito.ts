@@ -25,12 +25,23 @@ export interface AuthTokens {
 }
 
 interface AuthResult {
-  AuthenticationResult?: { AccessToken: string; IdToken: string; RefreshToken?: string; ExpiresIn: number };
+  AuthenticationResult?: {
+    AccessToken: string;
+    IdToken: string;
+    RefreshToken?: string;
+    ExpiresIn: number;
+  };
   ChallengeName?: string;
 }
 
 async function secretHash(secret: string, username: string, clientId: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   const mac = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(username + clientId));
   return btoa(String.fromCharCode(...new Uint8Array(mac)));
 }
@@ -61,10 +72,17 @@ export class CognitoClient {
       const admin = signed ? this.settings.admin : undefined;
       const { region, endpoint } = this.settings;
       res = admin
-        ? await new AwsClient({ ...admin, region, service: 'cognito-idp', retries: 0 }).fetch(endpoint, init)
+        ? await new AwsClient({ ...admin, region, service: 'cognito-idp', retries: 0 }).fetch(
+            endpoint,
+            init,
+          )
         : await fetch(endpoint, init);
     } catch (err) {
-      throw new CognitoError('ServiceUnavailable', `cognito ${operation} unreachable: ${(err as Error).message}`, 503);
+      throw new CognitoError(
+        'ServiceUnavailable',
+        `cognito ${operation} unreachable: ${(err as Error).message}`,
+        503,
+      );
     }
     const text = await res.text();
     let json: Record<string, unknown>;
@@ -77,7 +95,11 @@ export class CognitoClient {
       // `__type` is e.g. "UsernameExistsException" or "com.amazonaws…#UsernameExistsException".
       const rawType = String(json.__type ?? json.code ?? 'UnknownError');
       const type = rawType.includes('#') ? rawType.slice(rawType.lastIndexOf('#') + 1) : rawType;
-      throw new CognitoError(type, String(json.message ?? json.Message ?? res.statusText), res.status);
+      throw new CognitoError(
+        type,
+        String(json.message ?? json.Message ?? res.statusText),
+        res.status,
+      );
     }
     return json as T;
   }
@@ -87,12 +109,18 @@ export class CognitoClient {
     return clientSecret ? { SecretHash: await secretHash(clientSecret, username, clientId) } : {};
   }
 
-  async signUp(input: { email: string; password: string; attributes: Record<string, string> }): Promise<{ userSub: string; confirmed: boolean }> {
+  async signUp(input: {
+    email: string;
+    password: string;
+    attributes: Record<string, string>;
+  }): Promise<{ userSub: string; confirmed: boolean }> {
     const out = await this.call<{ UserSub: string; UserConfirmed: boolean }>('SignUp', {
       ClientId: this.settings.clientId,
       Username: input.email,
       Password: input.password,
-      UserAttributes: Object.entries({ email: input.email, ...input.attributes }).map(([Name, Value]) => ({ Name, Value })),
+      UserAttributes: Object.entries({ email: input.email, ...input.attributes }).map(
+        ([Name, Value]) => ({ Name, Value }),
+      ),
       ...(await this.withSecret(input.email)),
     });
     return { userSub: out.UserSub, confirmed: out.UserConfirmed };
@@ -108,7 +136,11 @@ export class CognitoClient {
   }
 
   async resendConfirmationCode(email: string): Promise<void> {
-    await this.call('ResendConfirmationCode', { ClientId: this.settings.clientId, Username: email, ...(await this.withSecret(email)) });
+    await this.call('ResendConfirmationCode', {
+      ClientId: this.settings.clientId,
+      Username: email,
+      ...(await this.withSecret(email)),
+    });
   }
 
   async signIn(email: string, password: string): Promise<AuthTokens> {
@@ -116,7 +148,11 @@ export class CognitoClient {
     const out = await this.call<AuthResult>('InitiateAuth', {
       ClientId: this.settings.clientId,
       AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: email, PASSWORD: password, ...(secret.SecretHash ? { SECRET_HASH: secret.SecretHash } : {}) },
+      AuthParameters: {
+        USERNAME: email,
+        PASSWORD: password,
+        ...(secret.SecretHash ? { SECRET_HASH: secret.SecretHash } : {}),
+      },
     });
     return toTokens(out);
   }
@@ -127,7 +163,10 @@ export class CognitoClient {
     const out = await this.call<AuthResult>('InitiateAuth', {
       ClientId: this.settings.clientId,
       AuthFlow: 'REFRESH_TOKEN_AUTH',
-      AuthParameters: { REFRESH_TOKEN: refreshToken, ...(secret.SecretHash ? { SECRET_HASH: secret.SecretHash } : {}) },
+      AuthParameters: {
+        REFRESH_TOKEN: refreshToken,
+        ...(secret.SecretHash ? { SECRET_HASH: secret.SecretHash } : {}),
+      },
     });
     return toTokens(out);
   }
@@ -196,6 +235,16 @@ export class CognitoClient {
 
 function toTokens(out: AuthResult): AuthTokens {
   const r = out.AuthenticationResult;
-  if (!r) throw new CognitoError(out.ChallengeName ?? 'ChallengeRequired', `sign-in needs the ${out.ChallengeName ?? 'unknown'} challenge`, 400);
-  return { accessToken: r.AccessToken, idToken: r.IdToken, refreshToken: r.RefreshToken, expiresIn: r.ExpiresIn };
+  if (!r)
+    throw new CognitoError(
+      out.ChallengeName ?? 'ChallengeRequired',
+      `sign-in needs the ${out.ChallengeName ?? 'unknown'} challenge`,
+      400,
+    );
+  return {
+    accessToken: r.AccessToken,
+    idToken: r.IdToken,
+    refreshToken: r.RefreshToken,
+    expiresIn: r.ExpiresIn,
+  };
 }

@@ -19,7 +19,12 @@ const THIRTY_DAYS = 30 * 24 * 60 * 60;
 
 function base(env: Env): CookieOptions {
   const secure = env.COOKIE_SECURE ?? env.APP_ENV === 'production';
-  return { path: '/', sameSite: 'Lax', secure, ...(env.COOKIE_DOMAIN ? { domain: env.COOKIE_DOMAIN } : {}) };
+  return {
+    path: '/',
+    sameSite: 'Lax',
+    secure,
+    ...(env.COOKIE_DOMAIN ? { domain: env.COOKIE_DOMAIN } : {}),
+  };
 }
 
 export function setAuthCookies(c: Context, env: Env, tokens: AuthTokens, username: string): void {
@@ -28,7 +33,12 @@ export function setAuthCookies(c: Context, env: Env, tokens: AuthTokens, usernam
   const ttl = Math.min(tokens.expiresIn > 0 ? tokens.expiresIn : 3600, 3600);
   setCookie(c, COOKIE.access, tokens.accessToken, { ...opts, httpOnly: true, maxAge: ttl });
   setCookie(c, COOKIE.id, tokens.idToken, { ...opts, httpOnly: false, maxAge: ttl });
-  if (tokens.refreshToken) setCookie(c, COOKIE.refresh, tokens.refreshToken, { ...opts, httpOnly: true, maxAge: THIRTY_DAYS });
+  if (tokens.refreshToken)
+    setCookie(c, COOKIE.refresh, tokens.refreshToken, {
+      ...opts,
+      httpOnly: true,
+      maxAge: THIRTY_DAYS,
+    });
   setCookie(c, COOKIE.user, username, { ...opts, httpOnly: true, maxAge: THIRTY_DAYS });
 }
 
@@ -41,6 +51,7 @@ export function readAccessToken(c: Context): string | undefined {
   const cookie = getCookie(c, COOKIE.access);
   if (cookie) return cookie;
   const header = c.req.header('authorization');
-  if (header && /^Bearer\s+/i.test(header)) return header.replace(/^Bearer\s+/i, '').trim() || undefined;
+  if (header && /^Bearer\s+/i.test(header))
+    return header.replace(/^Bearer\s+/i, '').trim() || undefined;
   return undefined;
 }

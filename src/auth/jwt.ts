@@ -61,7 +61,10 @@ export class InvalidTokenError extends Error {
   }
 }
 
-export async function verifyAccessToken(token: string, options: VerifyOptions): Promise<AccessClaims> {
+export async function verifyAccessToken(
+  token: string,
+  options: VerifyOptions,
+): Promise<AccessClaims> {
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, jwksFor(options.jwksUrl, options.fetch), {
@@ -74,14 +77,20 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
   } catch (err) {
     // The key set could not be had (timeout, non-200, not JSON): that says nothing about the token
     // — the caller answers 503, not 401 (a 401 would send the client into a refresh loop).
-    if (err instanceof errors.JOSEError && (err.code === 'ERR_JWKS_TIMEOUT' || err.code === 'ERR_JOSE_GENERIC')) {
+    if (
+      err instanceof errors.JOSEError &&
+      (err.code === 'ERR_JWKS_TIMEOUT' || err.code === 'ERR_JOSE_GENERIC')
+    ) {
       throw new Error(`JWKS unavailable: ${err.message}`, { cause: err });
     }
     if (err instanceof errors.JOSEError) throw new InvalidTokenError(err.code);
     throw err;
   }
   if (payload.token_use !== 'access') throw new InvalidTokenError('token_use is not access');
-  if (typeof payload.client_id !== 'string' || !options.allowedClientIds.includes(payload.client_id)) {
+  if (
+    typeof payload.client_id !== 'string' ||
+    !options.allowedClientIds.includes(payload.client_id)
+  ) {
     throw new InvalidTokenError('client_id not allowed');
   }
   return payload as AccessClaims;

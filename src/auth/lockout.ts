@@ -23,13 +23,19 @@ export const LOCKOUT = {
 } as const;
 
 export async function emailHash(email: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(email.trim().toLowerCase()));
+  const digest = await crypto.subtle.digest(
+    'SHA-256',
+    new TextEncoder().encode(email.trim().toLowerCase()),
+  );
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Seconds until the address may try again (0: not locked). */
 export async function lockedForSeconds(db: Database, email: string, now: Date): Promise<number> {
-  const [row] = await db.select({ until: signInLockouts.lockedUntil }).from(signInLockouts).where(eq(signInLockouts.emailHash, await emailHash(email)));
+  const [row] = await db
+    .select({ until: signInLockouts.lockedUntil })
+    .from(signInLockouts)
+    .where(eq(signInLockouts.emailHash, await emailHash(email)));
   if (!row?.until || row.until <= now) return 0;
   return Math.ceil((row.until.getTime() - now.getTime()) / 1000);
 }
@@ -38,17 +44,31 @@ export async function lockedForSeconds(db: Database, email: string, now: Date): 
  * Counts one failed sign-in; returns when the address is locked until, if this failure (or an
  * earlier one) locked it.
  */
-export async function recordFailure(db: Database, email: string, now: Date): Promise<{ lockedUntil: Date | null; locks: number }> {
+export async function recordFailure(
+  db: Database,
+  email: string,
+  now: Date,
+): Promise<{ lockedUntil: Date | null; locks: number }> {
   const key = await emailHash(email);
   // The row exists first (its own statement: a duplicate's shared lock inside the transaction,
   // upgraded by FOR UPDATE, would deadlock parallel failures), then one row lock serialises the
   // count.
-  await db.insert(signInLockouts).ignore().values({ emailHash: key, failures: 0, locks: 0, lastFailedAt: now });
+  await db
+    .insert(signInLockouts)
+    .ignore()
+    .values({ emailHash: key, failures: 0, locks: 0, lastFailedAt: now });
   return db.transaction(async (tx) => {
-    const [row] = await tx.select().from(signInLockouts).where(eq(signInLockouts.emailHash, key)).for('update');
+    const [row] = await tx
+      .select()
+      .from(signInLockouts)
+      .where(eq(signInLockouts.emailHash, key))
+      .for('update');
     if (!row) {
       // A concurrent success cleared it in between: this failure starts a new count.
-      await tx.insert(signInLockouts).ignore().values({ emailHash: key, failures: 1, locks: 0, lastFailedAt: now });
+      await tx
+        .insert(signInLockouts)
+        .ignore()
+        .values({ emailHash: key, failures: 1, locks: 0, lastFailedAt: now });
       return { lockedUntil: null, locks: 0 };
     }
     const quietMs = now.getTime() - row.lastFailedAt.getTime();
@@ -57,11 +77,16 @@ export async function recordFailure(db: Database, email: string, now: Date): Pro
     let lockedUntil = row.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
     failures += 1;
     if (failures >= LOCKOUT.threshold) {
-      lockedUntil = new Date(now.getTime() + Math.min(LOCKOUT.firstLockMs * 2 ** locks, LOCKOUT.maxLockMs));
+      lockedUntil = new Date(
+        now.getTime() + Math.min(LOCKOUT.firstLockMs * 2 ** locks, LOCKOUT.maxLockMs),
+      );
       locks += 1;
       failures = 0;
     }
-    await tx.update(signInLockouts).set({ failures, locks, lastFailedAt: now, lockedUntil }).where(eq(signInLockouts.emailHash, key));
+    await tx
+      .update(signInLockouts)
+      .set({ failures, locks, lastFailedAt: now, lockedUntil })
+      .where(eq(signInLockouts.emailHash, key));
     return { lockedUntil, locks };
   });
 }
@@ -71,9 +96,13 @@ export async function clearFailures(db: Database, email: string): Promise<void> 
 }
 
 function lockedError(seconds: number): ApiError {
-  return new ApiError('SIGN_IN_LOCKED', '로그인 시도가 너무 많아 잠시 잠겼습니다. 잠시 후 다시 시도해 주세요.', {
-    headers: { 'Retry-After': String(seconds) },
-  });
+  return new ApiError(
+    'SIGN_IN_LOCKED',
+    '로그인 시도가 너무 많아 잠시 잠겼습니다. 잠시 후 다시 시도해 주세요.',
+    {
+      headers: { 'Retry-After': String(seconds) },
+    },
+  );
 }
 
 /**
@@ -89,13 +118,18 @@ export async function assertSignInAllowed(c: Context<AppEnv>, email: string): Pr
  * Runs the credential check: a wrong password (or unknown address) counts, a right one clears the
  * count.
  */
-export async function signInAttempt<T>(c: Context<AppEnv>, email: string, attempt: () => Promise<T>): Promise<T> {
+export async function signInAttempt<T>(
+  c: Context<AppEnv>,
+  email: string,
+  attempt: () => Promise<T>,
+): Promise<T> {
   const { db, clock } = c.get('services');
   let result: T;
   try {
     result = await attempt();
   } catch (err) {
-    if (err instanceof ApiError && err.code === 'INVALID_CREDENTIALS') await recordFailure(db, email, clock.now());
+    if (err instanceof ApiError && err.code === 'INVALID_CREDENTIALS')
+      await recordFailure(db, email, clock.now());
     throw err;
   }
   await clearFailures(db, email);

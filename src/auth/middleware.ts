@@ -16,7 +16,10 @@ import { InvalidTokenError, verifyAccessToken } from './jwt.ts';
 const DISABLED = new Set(['suspended', 'deleted']);
 
 /** The user's current status, role and creator flag in one read (null: no local mirror). */
-async function loadAccount(db: Database, userId: string): Promise<NonNullable<Viewer['account']> | null> {
+async function loadAccount(
+  db: Database,
+  userId: string,
+): Promise<NonNullable<Viewer['account']> | null> {
   const [row] = await db
     .select({ status: users.status, role: users.role, creatorId: creators.id })
     .from(users)
@@ -37,7 +40,12 @@ async function resolveViewer(c: Context<AppEnv>): Promise<Viewer | null> {
       jwksUrl: settings.jwksUrl,
       allowedClientIds: settings.allowedClientIds,
     });
-    viewer = { id: claims.sub, username: claims.username ?? claims.sub, accessToken: token, expiresAt: new Date((claims.exp ?? 0) * 1000) };
+    viewer = {
+      id: claims.sub,
+      username: claims.username ?? claims.sub,
+      accessToken: token,
+      expiresAt: new Date((claims.exp ?? 0) * 1000),
+    };
   } catch (err) {
     if (err instanceof InvalidTokenError) {
       c.get('services').logger.info('auth: token rejected', { reason: err.message });
@@ -48,7 +56,10 @@ async function resolveViewer(c: Context<AppEnv>): Promise<Viewer | null> {
   }
   viewer.account = await loadAccount(c.get('services').db, viewer.id);
   if (viewer.account && DISABLED.has(viewer.account.status)) {
-    c.get('services').logger.info('auth: account disabled', { userId: viewer.id, status: viewer.account.status });
+    c.get('services').logger.info('auth: account disabled', {
+      userId: viewer.id,
+      status: viewer.account.status,
+    });
     throw new ApiError('ACCOUNT_DISABLED', '이용이 제한된 계정입니다.');
   }
   return viewer;
@@ -77,13 +88,15 @@ export const authRequired = createMiddleware<AppEnv>(async (c, next) => {
 export const creatorOnly = createMiddleware<AppEnv>(async (c, next) => {
   const viewer = c.get('viewer');
   if (!viewer) throw new ApiError('UNAUTHENTICATED', '로그인이 필요합니다.');
-  if (!viewer.account?.isCreator) throw new ApiError('FORBIDDEN', '크리에이터만 이용할 수 있습니다.');
+  if (!viewer.account?.isCreator)
+    throw new ApiError('FORBIDDEN', '크리에이터만 이용할 수 있습니다.');
   await next();
 });
 
 export const adminOnly = createMiddleware<AppEnv>(async (c, next) => {
   const viewer = c.get('viewer');
   if (!viewer) throw new ApiError('UNAUTHENTICATED', '로그인이 필요합니다.');
-  if (viewer.account?.role !== 'admin') throw new ApiError('FORBIDDEN', '관리자만 이용할 수 있습니다.');
+  if (viewer.account?.role !== 'admin')
+    throw new ApiError('FORBIDDEN', '관리자만 이용할 수 있습니다.');
   await next();
 });

@@ -58,7 +58,12 @@ export class DatabaseUnavailableError extends Error {
 // Codes of the PlanetScale API (and of the local gateway) that mean "not now", never "your
 // statement is wrong". ABORTED: the session's transaction was ended under it (gateway restart, idle
 // timeout) — nothing committed.
-const UNAVAILABLE_CODES = new Set(['unavailable', 'deadline_exceeded', 'resource_exhausted', 'aborted']);
+const UNAVAILABLE_CODES = new Set([
+  'unavailable',
+  'deadline_exceeded',
+  'resource_exhausted',
+  'aborted',
+]);
 // MySQL: lock wait timeout (1205), too many connections (1040), server shutting down (1053), query
 // interrupted by max_execution_time (3024).
 const UNAVAILABLE_ERRNO = /\(errno (?:1205|1040|1053|3024)\)/;
@@ -72,11 +77,24 @@ export function databaseOutage(err: unknown): DatabaseUnavailableError | null {
   for (let depth = 0; depth < 6 && current; depth++) {
     if (current instanceof DatabaseUnavailableError) return current;
     if (current instanceof DatabaseError) {
-      const code = String((current.body as { code?: unknown } | undefined)?.code ?? '').toLowerCase();
-      if (UNAVAILABLE_CODES.has(code) || current.status === 502 || current.status === 503 || current.status === 504 || current.status >= 520) {
-        return new DatabaseUnavailableError(code === 'deadline_exceeded' ? 'timeout' : 'unavailable', current.message, { cause: current });
+      const code = String(
+        (current.body as { code?: unknown } | undefined)?.code ?? '',
+      ).toLowerCase();
+      if (
+        UNAVAILABLE_CODES.has(code) ||
+        current.status === 502 ||
+        current.status === 503 ||
+        current.status === 504 ||
+        current.status >= 520
+      ) {
+        return new DatabaseUnavailableError(
+          code === 'deadline_exceeded' ? 'timeout' : 'unavailable',
+          current.message,
+          { cause: current },
+        );
       }
-      if (UNAVAILABLE_ERRNO.test(current.message)) return new DatabaseUnavailableError('unavailable', current.message, { cause: current });
+      if (UNAVAILABLE_ERRNO.test(current.message))
+        return new DatabaseUnavailableError('unavailable', current.message, { cause: current });
       return null;
     }
     current = (current as { cause?: unknown }).cause;
@@ -108,13 +126,25 @@ export function createDb(url: string, stats: DbStats = { roundTrips: 0 }, option
       if (res.status === 502 || res.status === 503 || res.status === 504 || res.status >= 520) {
         throw new DatabaseUnavailableError('unavailable', `database answered HTTP ${res.status}`);
       }
-      return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+      return new Response(body, {
+        status: res.status,
+        statusText: res.statusText,
+        headers: res.headers,
+      });
     } catch (err) {
       if (err instanceof DatabaseUnavailableError) throw err;
       if (signal.aborted) {
-        throw new DatabaseUnavailableError('timeout', `database statement exceeded its ${timeoutMs} ms deadline`, { cause: err });
+        throw new DatabaseUnavailableError(
+          'timeout',
+          `database statement exceeded its ${timeoutMs} ms deadline`,
+          { cause: err },
+        );
       }
-      throw new DatabaseUnavailableError('unreachable', `database unreachable: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      throw new DatabaseUnavailableError(
+        'unreachable',
+        `database unreachable: ${(err as Error)?.message ?? String(err)}`,
+        { cause: err },
+      );
     }
   }
 
@@ -123,7 +153,10 @@ export function createDb(url: string, stats: DbStats = { roundTrips: 0 }, option
   // repeat is harmless (the session is one transaction's; an ended one answers ABORTED), and the
   // transaction's locks go within about a second of the database returning instead of at the
   // server's idle timeout.
-  async function rollbackUntilDelivered(input: string, init: RequestInit | undefined): Promise<void> {
+  async function rollbackUntilDelivered(
+    input: string,
+    init: RequestInit | undefined,
+  ): Promise<void> {
     for (let attempt = 0; attempt < ROLLBACK_ATTEMPTS; attempt++) {
       try {
         const signal = AbortSignal.timeout(ROLLBACK_ATTEMPT_MS);
@@ -142,7 +175,8 @@ export function createDb(url: string, stats: DbStats = { roundTrips: 0 }, option
         // The transaction this ROLLBACK ends may have reached the server: end it there (in the
         // background, so this request does not wait a second deadline); the gateway also rolls back
         // idle sessions.
-        if (isRollback(init?.body)) options.background?.(rollbackUntilDelivered(String(input), init));
+        if (isRollback(init?.body))
+          options.background?.(rollbackUntilDelivered(String(input), init));
         throw new DatabaseUnavailableError(tripped.reason, tripped.message, { cause: tripped });
       }
       try {

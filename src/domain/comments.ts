@@ -11,7 +11,8 @@ import { gateFor } from './engagement.ts';
 
 async function fullAccess(db: Database, viewerId: string | null, postingId: string, now: Date) {
   const { posting, decision } = await gateFor(db, viewerId, postingId, now);
-  if (decision.access !== 'full') throw new ApiError('CONTENT_LOCKED', '멤버십 또는 구매가 필요한 포스팅입니다.');
+  if (decision.access !== 'full')
+    throw new ApiError('CONTENT_LOCKED', '멤버십 또는 구매가 필요한 포스팅입니다.');
   return posting;
 }
 
@@ -21,52 +22,119 @@ async function commentOr404(db: Database, id: string): Promise<Comment> {
   return row;
 }
 
-export async function createComment(db: Database, input: { authorId: string; postingId: string; content: string; parentId?: string | null; taggedUserId?: string | null; now: Date }) {
+export async function createComment(
+  db: Database,
+  input: {
+    authorId: string;
+    postingId: string;
+    content: string;
+    parentId?: string | null;
+    taggedUserId?: string | null;
+    now: Date;
+  },
+) {
   const posting = await fullAccess(db, input.authorId, input.postingId, input.now);
-  if (!posting.allowComments && posting.authorId !== input.authorId) throw new ApiError('COMMENTS_DISABLED', '댓글이 허용되지 않은 포스팅입니다.');
+  if (!posting.allowComments && posting.authorId !== input.authorId)
+    throw new ApiError('COMMENTS_DISABLED', '댓글이 허용되지 않은 포스팅입니다.');
   if (input.parentId) {
     const parent = await commentOr404(db, input.parentId);
     if (parent.postingId !== posting.id || parent.parentId !== null || parent.deletedAt !== null) {
-      throw new ApiError('VALIDATION_FAILED', '답글은 이 포스팅의 댓글에만 달 수 있습니다.', { details: [{ path: 'parent_id', message: 'must be a live top-level comment of this posting' }] });
+      throw new ApiError('VALIDATION_FAILED', '답글은 이 포스팅의 댓글에만 달 수 있습니다.', {
+        details: [
+          { path: 'parent_id', message: 'must be a live top-level comment of this posting' },
+        ],
+      });
     }
   }
   if (input.taggedUserId) {
-    const [tagged] = await db.select({ id: users.id }).from(users).where(eq(users.id, input.taggedUserId));
+    const [tagged] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.id, input.taggedUserId));
     if (!tagged) throw new ApiError('NOT_FOUND', '태그한 사용자를 찾을 수 없습니다.');
   }
   const id = uuidv7();
   await db.transaction(async (tx) => {
-    await tx.insert(comments).values({ id, postingId: posting.id, authorId: input.authorId, parentId: input.parentId ?? null, taggedUserId: input.taggedUserId ?? null, content: input.content });
-    await tx.update(postings).set({ commentCount: sql`${postings.commentCount} + 1` }).where(eq(postings.id, posting.id));
-    if (input.parentId) await tx.update(comments).set({ replyCount: sql`${comments.replyCount} + 1` }).where(eq(comments.id, input.parentId));
+    await tx.insert(comments).values({
+      id,
+      postingId: posting.id,
+      authorId: input.authorId,
+      parentId: input.parentId ?? null,
+      taggedUserId: input.taggedUserId ?? null,
+      content: input.content,
+    });
+    await tx
+      .update(postings)
+      .set({ commentCount: sql`${postings.commentCount} + 1` })
+      .where(eq(postings.id, posting.id));
+    if (input.parentId)
+      await tx
+        .update(comments)
+        .set({ replyCount: sql`${comments.replyCount} + 1` })
+        .where(eq(comments.id, input.parentId));
   });
   return commentOr404(db, id);
 }
 
-export async function editComment(db: Database, userId: string, id: string, patch: { content: string; taggedUserId?: string | null }, now: Date) {
+export async function editComment(
+  db: Database,
+  userId: string,
+  id: string,
+  patch: { content: string; taggedUserId?: string | null },
+  now: Date,
+) {
   const row = await commentOr404(db, id);
   await fullAccess(db, userId, row.postingId, now);
   if (row.deletedAt) throw new ApiError('NOT_FOUND', '댓글을 찾을 수 없습니다.');
   if (row.authorId !== userId) throw new ApiError('FORBIDDEN', '자신의 댓글만 수정할 수 있습니다.');
-  await db.update(comments).set({ content: patch.content, ...(patch.taggedUserId !== undefined ? { taggedUserId: patch.taggedUserId } : {}) }).where(eq(comments.id, id));
+  await db
+    .update(comments)
+    .set({
+      content: patch.content,
+      ...(patch.taggedUserId !== undefined ? { taggedUserId: patch.taggedUserId } : {}),
+    })
+    .where(eq(comments.id, id));
   return commentOr404(db, id);
 }
 
 /** Soft delete by the comment's author, the posting's author or an admin (the gate says who is admin). */
-export async function deleteComment(db: Database, userId: string, id: string, now: Date): Promise<void> {
+export async function deleteComment(
+  db: Database,
+  userId: string,
+  id: string,
+  now: Date,
+): Promise<void> {
   const row = await commentOr404(db, id);
   const { posting, decision } = await gateFor(db, userId, row.postingId, now);
-  const moderator = decision.access === 'full' && (decision.reason === 'admin' || posting.authorId === userId);
-  if (row.authorId !== userId && !moderator) throw new ApiError('FORBIDDEN', '자신의 댓글만 삭제할 수 있습니다.');
+  const moderator =
+    decision.access === 'full' && (decision.reason === 'admin' || posting.authorId === userId);
+  if (row.authorId !== userId && !moderator)
+    throw new ApiError('FORBIDDEN', '자신의 댓글만 삭제할 수 있습니다.');
   await db.transaction(async (tx) => {
-    const gone = await tx.update(comments).set({ deletedAt: now }).where(and(eq(comments.id, id), isNull(comments.deletedAt)));
+    const gone = await tx
+      .update(comments)
+      .set({ deletedAt: now })
+      .where(and(eq(comments.id, id), isNull(comments.deletedAt)));
     if (gone.rowsAffected !== 1) return;
-    await tx.update(postings).set({ commentCount: sql`${postings.commentCount} - 1` }).where(and(eq(postings.id, row.postingId), sql`${postings.commentCount} > 0`));
-    if (row.parentId) await tx.update(comments).set({ replyCount: sql`${comments.replyCount} - 1` }).where(and(eq(comments.id, row.parentId), sql`${comments.replyCount} > 0`));
+    await tx
+      .update(postings)
+      .set({ commentCount: sql`${postings.commentCount} - 1` })
+      .where(and(eq(postings.id, row.postingId), sql`${postings.commentCount} > 0`));
+    if (row.parentId)
+      await tx
+        .update(comments)
+        .set({ replyCount: sql`${comments.replyCount} - 1` })
+        .where(and(eq(comments.id, row.parentId), sql`${comments.replyCount} > 0`));
   });
 }
 
-export async function likeComment(db: Database, userId: string, id: string, on: boolean, now: Date): Promise<{ liked: boolean; likeCount: number }> {
+export async function likeComment(
+  db: Database,
+  userId: string,
+  id: string,
+  on: boolean,
+  now: Date,
+): Promise<{ liked: boolean; likeCount: number }> {
   const row = await commentOr404(db, id);
   await fullAccess(db, userId, row.postingId, now);
   if (row.deletedAt) throw new ApiError('NOT_FOUND', '댓글을 찾을 수 없습니다.');
@@ -77,13 +145,26 @@ export async function likeComment(db: Database, userId: string, id: string, on: 
     await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
     if (on) {
       const added = await tx.insert(commentLikes).ignore().values({ commentId: id, userId });
-      if (added.rowsAffected === 1) await tx.update(comments).set({ likeCount: sql`${comments.likeCount} + 1` }).where(eq(comments.id, id));
+      if (added.rowsAffected === 1)
+        await tx
+          .update(comments)
+          .set({ likeCount: sql`${comments.likeCount} + 1` })
+          .where(eq(comments.id, id));
     } else {
-      const removed = await tx.delete(commentLikes).where(and(eq(commentLikes.commentId, id), eq(commentLikes.userId, userId)));
-      if (removed.rowsAffected === 1) await tx.update(comments).set({ likeCount: sql`${comments.likeCount} - 1` }).where(and(eq(comments.id, id), sql`${comments.likeCount} > 0`));
+      const removed = await tx
+        .delete(commentLikes)
+        .where(and(eq(commentLikes.commentId, id), eq(commentLikes.userId, userId)));
+      if (removed.rowsAffected === 1)
+        await tx
+          .update(comments)
+          .set({ likeCount: sql`${comments.likeCount} - 1` })
+          .where(and(eq(comments.id, id), sql`${comments.likeCount} > 0`));
     }
   });
-  const [after] = await db.select({ n: comments.likeCount }).from(comments).where(eq(comments.id, id));
+  const [after] = await db
+    .select({ n: comments.likeCount })
+    .from(comments)
+    .where(eq(comments.id, id));
   return { liked: on, likeCount: after?.n ?? 0 };
 }
 
@@ -107,9 +188,21 @@ function rowView(c: Comment) {
  * A page of a posting's comments: top level newest first (keyset cursor), each with all its replies oldest
  * first — a fixed number of queries for any page size.
  */
-export async function listComments(db: Database, viewerId: string | null, postingId: string, now: Date, after: Keyset | null = null, limit = 50) {
+export async function listComments(
+  db: Database,
+  viewerId: string | null,
+  postingId: string,
+  now: Date,
+  after: Keyset | null = null,
+  limit = 50,
+) {
   await fullAccess(db, viewerId, postingId, now);
-  const keyset = after ? or(lt(comments.createdAt, after.at), and(eq(comments.createdAt, after.at), lt(comments.id, after.id))) : undefined;
+  const keyset = after
+    ? or(
+        lt(comments.createdAt, after.at),
+        and(eq(comments.createdAt, after.at), lt(comments.id, after.id)),
+      )
+    : undefined;
   const topRows = await db
     .select()
     .from(comments)
@@ -119,27 +212,74 @@ export async function listComments(db: Database, viewerId: string | null, postin
   const hasMore = topRows.length > limit;
   const tops = topRows.slice(0, limit);
   const lastTop = tops[tops.length - 1];
-  const replyRows = tops.length ? await db.select().from(comments).where(and(eq(comments.postingId, postingId), inArray(comments.parentId, tops.map((t) => t.id)))) : [];
+  const replyRows = tops.length
+    ? await db
+        .select()
+        .from(comments)
+        .where(
+          and(
+            eq(comments.postingId, postingId),
+            inArray(
+              comments.parentId,
+              tops.map((t) => t.id),
+            ),
+          ),
+        )
+    : [];
   const rows = [...tops, ...replyRows];
-  const peopleIds = [...new Set(rows.flatMap((r) => [r.authorId, r.taggedUserId]).filter((x): x is string => Boolean(x)))];
+  const peopleIds = [
+    ...new Set(
+      rows.flatMap((r) => [r.authorId, r.taggedUserId]).filter((x): x is string => Boolean(x)),
+    ),
+  ];
   const ids = rows.map((r) => r.id);
   const [people, liked] = await Promise.all([
-    peopleIds.length ? db.select({ userId: users.id, handle: users.handle, name: users.nickname, avatar: users.avatarUrl }).from(users).where(inArray(users.id, peopleIds)) : Promise.resolve([] as Person[]),
-    viewerId && ids.length ? db.select({ id: commentLikes.commentId }).from(commentLikes).where(and(eq(commentLikes.userId, viewerId), inArray(commentLikes.commentId, ids))) : Promise.resolve([]),
+    peopleIds.length
+      ? db
+          .select({
+            userId: users.id,
+            handle: users.handle,
+            name: users.nickname,
+            avatar: users.avatarUrl,
+          })
+          .from(users)
+          .where(inArray(users.id, peopleIds))
+      : Promise.resolve([] as Person[]),
+    viewerId && ids.length
+      ? db
+          .select({ id: commentLikes.commentId })
+          .from(commentLikes)
+          .where(and(eq(commentLikes.userId, viewerId), inArray(commentLikes.commentId, ids)))
+      : Promise.resolve([]),
   ]);
   const byId = new Map(people.map((p) => [p.userId, p]));
   const likedIds = new Set(liked.map((l) => l.id));
   const view = (c: Comment) => ({
     ...rowView(c),
     author: c.deletedAt ? null : (byId.get(c.authorId) ?? null),
-    taggedUser: c.taggedUserId && byId.get(c.taggedUserId) ? { userId: c.taggedUserId, handle: byId.get(c.taggedUserId)?.handle, name: byId.get(c.taggedUserId)?.name } : null,
+    taggedUser:
+      c.taggedUserId && byId.get(c.taggedUserId)
+        ? {
+            userId: c.taggedUserId,
+            handle: byId.get(c.taggedUserId)?.handle,
+            name: byId.get(c.taggedUserId)?.name,
+          }
+        : null,
     likeCount: c.likeCount,
     isLiked: likedIds.has(c.id),
   });
-  const replies = rows.filter((r) => r.parentId !== null && r.deletedAt === null).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+  const replies = rows
+    .filter((r) => r.parentId !== null && r.deletedAt === null)
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
   const items = tops
-    .map((top) => ({ ...view(top), children: replies.filter((r) => r.parentId === top.id).map(view) }))
+    .map((top) => ({
+      ...view(top),
+      children: replies.filter((r) => r.parentId === top.id).map(view),
+    }))
     .filter((top) => !top.is_deleted || top.children.length > 0);
-  return { items, hasMore, nextCursor: hasMore && lastTop ? encodeCursor({ at: lastTop.createdAt, id: lastTop.id }) : null };
+  return {
+    items,
+    hasMore,
+    nextCursor: hasMore && lastTop ? encodeCursor({ at: lastTop.createdAt, id: lastTop.id }) : null,
+  };
 }
-

@@ -18,7 +18,12 @@ import { paymentLegs } from './subscriptions.ts';
 import { ensureWallet, kngWallet } from './wallets.ts';
 
 /** The posting and the gate's decision for this viewer; invisible → 404. */
-export async function gateFor(db: Database, viewerId: string | null, postingId: string, now: Date): Promise<{ posting: Posting; decision: Extract<Decision, { visible: true }> }> {
+export async function gateFor(
+  db: Database,
+  viewerId: string | null,
+  postingId: string,
+  now: Date,
+): Promise<{ posting: Posting; decision: Extract<Decision, { visible: true }> }> {
   const [posting] = await db.select().from(postings).where(eq(postings.id, postingId));
   if (!posting) throw new ApiError('NOT_FOUND', '포스팅을 찾을 수 없습니다.');
   const { viewer, facts } = await loadGateFacts(db, viewerId, [posting], now);
@@ -38,11 +43,24 @@ async function walletOf(db: Database, userId: string): Promise<string> {
  * purchase. A key already used for another posting is refused (IDEMPOTENCY_CONFLICT); the same key
  * for the same posting answers exactly what the first request answered (what it charged).
  */
-export async function unlockPosting(db: Database, input: { buyerId: string; postingId: string; clientKey: string; now: Date; feeBps: number }) {
+export async function unlockPosting(
+  db: Database,
+  input: { buyerId: string; postingId: string; clientKey: string; now: Date; feeBps: number },
+) {
   const { posting, decision } = await gateFor(db, input.buyerId, input.postingId, input.now);
   const key = `unlock:${input.buyerId}:${input.clientKey}`;
   const existing = async () =>
-    (await db.select().from(postingPurchases).where(and(eq(postingPurchases.postingId, posting.id), eq(postingPurchases.buyerId, input.buyerId))))[0];
+    (
+      await db
+        .select()
+        .from(postingPurchases)
+        .where(
+          and(
+            eq(postingPurchases.postingId, posting.id),
+            eq(postingPurchases.buyerId, input.buyerId),
+          ),
+        )
+    )[0];
   /** What this key already paid for, if anything (another posting → conflict). */
   const paidWithKey = async () => {
     const rows = await db
@@ -50,7 +68,10 @@ export async function unlockPosting(db: Database, input: { buyerId: string; post
       .from(transfers)
       .where(inArray(transfers.idempotencyKey, [`${key}:creator`, `${key}:fee`]));
     if (rows.some((r) => r.referenceType !== 'posting' || r.referenceId !== posting.id)) {
-      throw new ApiError('IDEMPOTENCY_CONFLICT', '같은 멱등성 키로 다른 포스팅을 이미 구매했습니다.');
+      throw new ApiError(
+        'IDEMPOTENCY_CONFLICT',
+        '같은 멱등성 키로 다른 포스팅을 이미 구매했습니다.',
+      );
     }
     return rows.length > 0;
   };
@@ -61,9 +82,18 @@ export async function unlockPosting(db: Database, input: { buyerId: string; post
     // Nothing to buy: the viewer already has it (author, admin, free, or through a membership).
     throw new ApiError('NOT_FOR_SALE', '이미 전체 내용을 볼 수 있는 포스팅입니다.');
   }
-  if (!posting.allowIndividualPurchase || !posting.individualPurchasePrice) throw new ApiError('NOT_FOR_SALE', '개별 구매할 수 없는 포스팅입니다.');
+  if (!posting.allowIndividualPurchase || !posting.individualPurchasePrice)
+    throw new ApiError('NOT_FOR_SALE', '개별 구매할 수 없는 포스팅입니다.');
   const price = posting.individualPurchasePrice;
-  const legs = paymentLegs(key, await walletOf(db, input.buyerId), await walletOf(db, posting.authorId), price, input.feeBps, { type: 'posting', id: posting.id }, 'posting_unlock');
+  const legs = paymentLegs(
+    key,
+    await walletOf(db, input.buyerId),
+    await walletOf(db, posting.authorId),
+    price,
+    input.feeBps,
+    { type: 'posting', id: posting.id },
+    'posting_unlock',
+  );
   let replayed = false;
   try {
     replayed = (
@@ -96,25 +126,43 @@ export async function unlockPosting(db: Database, input: { buyerId: string; post
  * locks; different users never wait for each other there, and the posting's counter row is locked
  * last, for one round trip.
  */
-export async function like(db: Database, userId: string, postingId: string, now: Date): Promise<{ liked: true; likeCount: number }> {
+export async function like(
+  db: Database,
+  userId: string,
+  postingId: string,
+  now: Date,
+): Promise<{ liked: true; likeCount: number }> {
   await gateFor(db, userId, postingId, now);
   await db.transaction(async (tx) => {
     await lockLiker(tx, userId);
     const added = await tx.insert(postingLikes).ignore().values({ postingId, userId });
     if (added.rowsAffected === 1) {
-      await tx.update(postings).set({ likeCount: sql`${postings.likeCount} + 1` }).where(eq(postings.id, postingId));
+      await tx
+        .update(postings)
+        .set({ likeCount: sql`${postings.likeCount} + 1` })
+        .where(eq(postings.id, postingId));
     }
   });
   return { liked: true, likeCount: await likeCount(db, postingId) };
 }
 
-export async function unlike(db: Database, userId: string, postingId: string, now: Date): Promise<{ liked: false; likeCount: number }> {
+export async function unlike(
+  db: Database,
+  userId: string,
+  postingId: string,
+  now: Date,
+): Promise<{ liked: false; likeCount: number }> {
   await gateFor(db, userId, postingId, now);
   await db.transaction(async (tx) => {
     await lockLiker(tx, userId);
-    const removed = await tx.delete(postingLikes).where(and(eq(postingLikes.postingId, postingId), eq(postingLikes.userId, userId)));
+    const removed = await tx
+      .delete(postingLikes)
+      .where(and(eq(postingLikes.postingId, postingId), eq(postingLikes.userId, userId)));
     if (removed.rowsAffected === 1) {
-      await tx.update(postings).set({ likeCount: sql`${postings.likeCount} - 1` }).where(and(eq(postings.id, postingId), sql`${postings.likeCount} > 0`));
+      await tx
+        .update(postings)
+        .set({ likeCount: sql`${postings.likeCount} - 1` })
+        .where(and(eq(postings.id, postingId), sql`${postings.likeCount} > 0`));
     }
   });
   return { liked: false, likeCount: await likeCount(db, postingId) };
@@ -128,6 +176,9 @@ async function lockLiker(tx: LikeTx, userId: string): Promise<void> {
 }
 
 async function likeCount(db: Database, postingId: string): Promise<number> {
-  const [row] = await db.select({ n: postings.likeCount }).from(postings).where(eq(postings.id, postingId));
+  const [row] = await db
+    .select({ n: postings.likeCount })
+    .from(postings)
+    .where(eq(postings.id, postingId));
   return row?.n ?? 0;
 }

@@ -14,12 +14,23 @@ export async function activeCategories(db: Database) {
     .from(creatorCategories)
     .where(and(eq(creatorCategories.isActive, true), isNull(creatorCategories.deletedAt)))
     .orderBy(asc(creatorCategories.sortOrder));
-  return rows.map((r) => ({ id: r.id, name: r.name, description: r.description, color_code: r.colorCode, icon: r.icon, sort_order: r.sortOrder, is_active: r.isActive }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    color_code: r.colorCode,
+    icon: r.icon,
+    sort_order: r.sortOrder,
+    is_active: r.isActive,
+  }));
 }
 
 const NEW_WINDOW_DAYS = 30;
 
-export async function exploreCreators(db: Database, q: { categoryId?: string; newOnly: boolean; after: Keyset | null; limit: number; now: Date }) {
+export async function exploreCreators(
+  db: Database,
+  q: { categoryId?: string; newOnly: boolean; after: Keyset | null; limit: number; now: Date },
+) {
   let category: Awaited<ReturnType<typeof activeCategories>>[number] | null = null;
   if (q.categoryId) {
     category = (await activeCategories(db)).find((c) => c.id === q.categoryId) ?? null;
@@ -29,7 +40,13 @@ export async function exploreCreators(db: Database, q: { categoryId?: string; ne
   const conditions = [eq(creators.isActive, true), eq(users.status, 'active')];
   if (q.newOnly) conditions.push(gt(creators.createdAt, since));
   if (q.categoryId) conditions.push(eq(creators.categoryId, q.categoryId));
-  if (q.after) conditions.push(or(lt(creators.createdAt, q.after.at), and(eq(creators.createdAt, q.after.at), lt(creators.id, q.after.id))) as ReturnType<typeof eq>);
+  if (q.after)
+    conditions.push(
+      or(
+        lt(creators.createdAt, q.after.at),
+        and(eq(creators.createdAt, q.after.at), lt(creators.id, q.after.id)),
+      ) as ReturnType<typeof eq>,
+    );
   const rows = await db
     .select({ creator: creators, user: users, category: creatorCategories })
     .from(creators)
@@ -42,8 +59,16 @@ export async function exploreCreators(db: Database, q: { categoryId?: string; ne
   const ids = shown.map((r) => r.user.id);
   const [followers, posts] = ids.length
     ? await Promise.all([
-        db.select({ id: userFollows.followingId, n: sql<number>`count(*)`.mapWith(Number) }).from(userFollows).where(inArray(userFollows.followingId, ids)).groupBy(userFollows.followingId),
-        db.select({ id: postings.authorId, n: sql<number>`count(*)`.mapWith(Number) }).from(postings).where(and(inArray(postings.authorId, ids), liveNow(q.now))).groupBy(postings.authorId),
+        db
+          .select({ id: userFollows.followingId, n: sql<number>`count(*)`.mapWith(Number) })
+          .from(userFollows)
+          .where(inArray(userFollows.followingId, ids))
+          .groupBy(userFollows.followingId),
+        db
+          .select({ id: postings.authorId, n: sql<number>`count(*)`.mapWith(Number) })
+          .from(postings)
+          .where(and(inArray(postings.authorId, ids), liveNow(q.now)))
+          .groupBy(postings.authorId),
       ])
     : [[], []];
   const followerCount = new Map(followers.map((f) => [f.id, f.n]));
@@ -59,12 +84,17 @@ export async function exploreCreators(db: Database, q: { categoryId?: string; ne
       bio: user.bio ?? DEFAULT_BIO,
       followerCount: followerCount.get(user.id) ?? 0,
       postCount: postCount.get(user.id) ?? 0,
-      category: cat ? { id: cat.id, name: cat.name, color_code: cat.colorCode, icon: cat.icon } : null,
+      category: cat
+        ? { id: cat.id, name: cat.name, color_code: cat.colorCode, icon: cat.icon }
+        : null,
       isNew: creator.createdAt > since,
       bannerImage: user.coverUrl ?? creator.bannerUrl,
       created_at: creator.createdAt.toISOString(),
     })),
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ at: last.creator.createdAt, id: last.creator.id }) : null,
+    nextCursor:
+      rows.length > q.limit && last
+        ? encodeCursor({ at: last.creator.createdAt, id: last.creator.id })
+        : null,
     hasMore: rows.length > q.limit,
   };
 }

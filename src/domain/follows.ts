@@ -7,12 +7,21 @@ import { ApiError } from '../lib/errors.ts';
 import { isDuplicateKey } from './identity.ts';
 
 async function assertUser(db: Database, userId: string): Promise<void> {
-  const [row] = await db.select({ id: users.id }).from(users).where(and(eq(users.id, userId), eq(users.status, 'active'))).limit(1);
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.status, 'active')))
+    .limit(1);
   if (!row) throw new ApiError('NOT_FOUND', '사용자를 찾을 수 없습니다.');
 }
 
-export async function follow(db: Database, followerId: string, followingId: string): Promise<{ followId: string; followedAt: string }> {
-  if (followerId === followingId) throw new ApiError('CANNOT_FOLLOW_SELF', '자기 자신은 팔로우할 수 없습니다.');
+export async function follow(
+  db: Database,
+  followerId: string,
+  followingId: string,
+): Promise<{ followId: string; followedAt: string }> {
+  if (followerId === followingId)
+    throw new ApiError('CANNOT_FOLLOW_SELF', '자기 자신은 팔로우할 수 없습니다.');
   await assertUser(db, followingId);
   try {
     await db.insert(userFollows).values({ followerId, followingId });
@@ -20,18 +29,41 @@ export async function follow(db: Database, followerId: string, followingId: stri
     if (isDuplicateKey(err)) throw new ApiError('ALREADY_FOLLOWING', '이미 팔로우하고 있습니다.');
     throw err;
   }
-  const [row] = await db.select().from(userFollows).where(and(eq(userFollows.followerId, followerId), eq(userFollows.followingId, followingId)));
+  const [row] = await db
+    .select()
+    .from(userFollows)
+    .where(and(eq(userFollows.followerId, followerId), eq(userFollows.followingId, followingId)));
   return { followId: `${followerId}:${followingId}`, followedAt: row.createdAt.toISOString() };
 }
 
-export async function unfollow(db: Database, followerId: string, followingId: string): Promise<void> {
-  const removed = await db.delete(userFollows).where(and(eq(userFollows.followerId, followerId), eq(userFollows.followingId, followingId)));
+export async function unfollow(
+  db: Database,
+  followerId: string,
+  followingId: string,
+): Promise<void> {
+  const removed = await db
+    .delete(userFollows)
+    .where(and(eq(userFollows.followerId, followerId), eq(userFollows.followingId, followingId)));
   if (removed.rowsAffected !== 1) throw new ApiError('NOT_FOUND', '팔로우하고 있지 않습니다.');
 }
 
 export interface FollowPage {
-  items: Array<{ userId: string; nickname: string; handle: string; avatar: string | null; followedAt: string; isFollowedByRequester: boolean }>;
-  pagination: { page: number | null; limit: number; totalCount: number; totalPages: number; hasNext: boolean; hasPrev: boolean };
+  items: Array<{
+    userId: string;
+    nickname: string;
+    handle: string;
+    avatar: string | null;
+    followedAt: string;
+    isFollowedByRequester: boolean;
+  }>;
+  pagination: {
+    page: number | null;
+    limit: number;
+    totalCount: number;
+    totalPages: number;
+    hasNext: boolean;
+    hasPrev: boolean;
+  };
   /** Keyset cursor for the next page (also given in page mode, so a client can switch). */
   nextCursor: string | null;
 }
@@ -50,14 +82,28 @@ export async function followList(
   requesterId: string | null,
 ): Promise<FollowPage> {
   await assertUser(db, userId);
-  const mine = direction === 'following' ? eq(userFollows.followerId, userId) : eq(userFollows.followingId, userId);
+  const mine =
+    direction === 'following'
+      ? eq(userFollows.followerId, userId)
+      : eq(userFollows.followingId, userId);
   const other = direction === 'following' ? userFollows.followingId : userFollows.followerId;
   const after = paging.after ?? null;
   const page = after ? null : (paging.page ?? 1);
-  const keyset = after ? or(lt(userFollows.createdAt, after.at), and(eq(userFollows.createdAt, after.at), lt(other, after.id))) : undefined;
+  const keyset = after
+    ? or(
+        lt(userFollows.createdAt, after.at),
+        and(eq(userFollows.createdAt, after.at), lt(other, after.id)),
+      )
+    : undefined;
   const [fetched, [{ total }]] = await Promise.all([
     db
-      .select({ id: users.id, nickname: users.nickname, handle: users.handle, avatar: users.avatarUrl, followedAt: userFollows.createdAt })
+      .select({
+        id: users.id,
+        nickname: users.nickname,
+        handle: users.handle,
+        avatar: users.avatarUrl,
+        followedAt: userFollows.createdAt,
+      })
       .from(userFollows)
       .innerJoin(users, eq(users.id, other))
       .where(and(mine, keyset))
@@ -73,15 +119,34 @@ export async function followList(
   const followedBack =
     requesterId && ids.length
       ? new Set(
-          (await db.select({ id: userFollows.followingId }).from(userFollows).where(and(eq(userFollows.followerId, requesterId), inArray(userFollows.followingId, ids)))).map(
-            (r) => r.id,
-          ),
+          (
+            await db
+              .select({ id: userFollows.followingId })
+              .from(userFollows)
+              .where(
+                and(eq(userFollows.followerId, requesterId), inArray(userFollows.followingId, ids)),
+              )
+          ).map((r) => r.id),
         )
       : new Set<string>();
   const totalPages = Math.max(1, Math.ceil(total / limit));
   return {
-    items: rows.map((r) => ({ userId: r.id, nickname: r.nickname, handle: r.handle, avatar: r.avatar, followedAt: r.followedAt.toISOString(), isFollowedByRequester: followedBack.has(r.id) })),
-    pagination: { page, limit, totalCount: total, totalPages, hasNext: more, hasPrev: page ? page > 1 : true },
+    items: rows.map((r) => ({
+      userId: r.id,
+      nickname: r.nickname,
+      handle: r.handle,
+      avatar: r.avatar,
+      followedAt: r.followedAt.toISOString(),
+      isFollowedByRequester: followedBack.has(r.id),
+    })),
+    pagination: {
+      page,
+      limit,
+      totalCount: total,
+      totalPages,
+      hasNext: more,
+      hasPrev: page ? page > 1 : true,
+    },
     nextCursor: more && last ? encodeCursor({ at: last.followedAt, id: last.id }) : null,
   };
 }

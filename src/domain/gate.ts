@@ -4,7 +4,13 @@
 // only what the decision lets through.
 import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { membershipItems, postingPurchases, subscriptions, users, type Posting } from '../db/schema/index.ts';
+import {
+  membershipItems,
+  postingPurchases,
+  subscriptions,
+  users,
+  type Posting,
+} from '../db/schema/index.ts';
 import { tierPriceKrw } from './memberships.ts';
 
 export type GatePosting = Pick<
@@ -54,7 +60,11 @@ export type Decision =
       visible: true;
       access: 'preview';
       reason: 'membership_required' | 'purchase_required';
-      offer: { unlockPrice: number | null; requiredLevel: number | null; cheapestTier: OfferTier | null };
+      offer: {
+        unlockPrice: number | null;
+        requiredLevel: number | null;
+        cheapestTier: OfferTier | null;
+      };
     };
 
 /** Published, public, not deleted, inside its publishing window. */
@@ -74,7 +84,8 @@ export function requiredLevel(p: GatePosting): number | null {
 
 export function decide(viewer: GateViewer, p: GatePosting, facts: GateFacts, now: Date): Decision {
   if (p.deletedAt !== null) return { visible: false };
-  if (viewer.id !== null && viewer.id === p.authorId) return { visible: true, access: 'full', reason: 'author' };
+  if (viewer.id !== null && viewer.id === p.authorId)
+    return { visible: true, access: 'full', reason: 'author' };
   if (viewer.isAdmin) return { visible: true, access: 'full', reason: 'admin' };
   if (!isLive(p, now)) return { visible: false };
   const level = requiredLevel(p);
@@ -84,8 +95,14 @@ export function decide(viewer: GateViewer, p: GatePosting, facts: GateFacts, now
   if (level !== null && (facts.levelByCreator.get(p.authorId) ?? 0) >= level) {
     return { visible: true, access: 'full', reason: 'subscription' };
   }
-  const unlockPrice = p.allowIndividualPurchase && p.individualPurchasePrice !== null ? p.individualPurchasePrice : null;
-  const cheapestTier = level === null ? null : ((facts.tiersByCreator.get(p.authorId) ?? []).find((t) => t.level >= level) ?? null);
+  const unlockPrice =
+    p.allowIndividualPurchase && p.individualPurchasePrice !== null
+      ? p.individualPurchasePrice
+      : null;
+  const cheapestTier =
+    level === null
+      ? null
+      : ((facts.tiersByCreator.get(p.authorId) ?? []).find((t) => t.level >= level) ?? null);
   return {
     visible: true,
     access: 'preview',
@@ -100,13 +117,19 @@ export function subscriptionGrantsAccess(
   now: Date,
 ): boolean {
   if (s.status === 'grace') return s.graceEndsAt !== null && s.graceEndsAt > now;
-  return (s.status === 'trialing' || s.status === 'active' || s.status === 'canceled') && s.currentPeriodEnd > now;
+  return (
+    (s.status === 'trialing' || s.status === 'active' || s.status === 'canceled') &&
+    s.currentPeriodEnd > now
+  );
 }
 
 /** The same rule in SQL (keep the two together). */
 export function grantsAccess(now: Date) {
   return or(
-    and(inArray(subscriptions.status, ['trialing', 'active', 'canceled']), gt(subscriptions.currentPeriodEnd, now)),
+    and(
+      inArray(subscriptions.status, ['trialing', 'active', 'canceled']),
+      gt(subscriptions.currentPeriodEnd, now),
+    ),
     and(eq(subscriptions.status, 'grace'), gt(subscriptions.graceEndsAt, now)),
   );
 }
@@ -123,27 +146,59 @@ export async function loadGateFacts(
 ): Promise<{ viewer: GateViewer; facts: GateFacts }> {
   const authorIds = [...new Set(postings.map((p) => p.authorId))];
   const postingIds = postings.map((p) => p.id);
-  const facts: GateFacts = { levelByCreator: new Map(), purchased: new Set(), tiersByCreator: new Map() };
+  const facts: GateFacts = {
+    levelByCreator: new Map(),
+    purchased: new Set(),
+    tiersByCreator: new Map(),
+  };
   if (authorIds.length === 0) return { viewer: { id: viewerId, isAdmin: false }, facts };
   const [role, levels, bought, tiers] = await Promise.all([
-    viewerId ? db.select({ role: users.role }).from(users).where(eq(users.id, viewerId)).limit(1) : Promise.resolve([]),
+    viewerId
+      ? db.select({ role: users.role }).from(users).where(eq(users.id, viewerId)).limit(1)
+      : Promise.resolve([]),
     viewerId
       ? db
-          .select({ creatorId: subscriptions.creatorId, level: sql<number>`max(${subscriptions.level})`.mapWith(Number) })
+          .select({
+            creatorId: subscriptions.creatorId,
+            level: sql<number>`max(${subscriptions.level})`.mapWith(Number),
+          })
           .from(subscriptions)
-          .where(and(eq(subscriptions.subscriberId, viewerId), inArray(subscriptions.creatorId, authorIds), grantsAccess(now)))
+          .where(
+            and(
+              eq(subscriptions.subscriberId, viewerId),
+              inArray(subscriptions.creatorId, authorIds),
+              grantsAccess(now),
+            ),
+          )
           .groupBy(subscriptions.creatorId)
       : Promise.resolve([]),
     viewerId && postingIds.length
       ? db
           .select({ postingId: postingPurchases.postingId })
           .from(postingPurchases)
-          .where(and(eq(postingPurchases.buyerId, viewerId), inArray(postingPurchases.postingId, postingIds)))
+          .where(
+            and(
+              eq(postingPurchases.buyerId, viewerId),
+              inArray(postingPurchases.postingId, postingIds),
+            ),
+          )
       : Promise.resolve([]),
     db
-      .select({ id: membershipItems.id, creatorId: membershipItems.creatorId, name: membershipItems.name, level: membershipItems.level, price: membershipItems.price })
+      .select({
+        id: membershipItems.id,
+        creatorId: membershipItems.creatorId,
+        name: membershipItems.name,
+        level: membershipItems.level,
+        price: membershipItems.price,
+      })
       .from(membershipItems)
-      .where(and(inArray(membershipItems.creatorId, authorIds), isNull(membershipItems.deletedAt), eq(membershipItems.isActive, true)))
+      .where(
+        and(
+          inArray(membershipItems.creatorId, authorIds),
+          isNull(membershipItems.deletedAt),
+          eq(membershipItems.isActive, true),
+        ),
+      )
       .orderBy(asc(membershipItems.level)),
   ]);
   for (const l of levels) facts.levelByCreator.set(l.creatorId, l.level);

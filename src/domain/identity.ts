@@ -12,22 +12,62 @@ export const NICKNAME_PATTERN = /^[가-힣A-Za-z0-9]{2,10}$/;
 
 export const RESERVED_HANDLES = new Set(
   [
-    'admin', 'administrator', 'root', 'system', 'support', 'help', 'crefans', 'official', 'staff', 'moderator',
-    'api', 'auth', 'user', 'users', 'me', 'settings', 'profile', 'feed', 'explore', 'search', 'post', 'posts',
-    'postings', 'membership', 'subscription', 'payment', 'wallet', 'media', 'creator', 'creators', 'write',
-    'login', 'logout', 'signin', 'signout', 'signup', 'null', 'undefined', 'treasury', '관리자', '운영자', '크리팬스',
+    'admin',
+    'administrator',
+    'root',
+    'system',
+    'support',
+    'help',
+    'crefans',
+    'official',
+    'staff',
+    'moderator',
+    'api',
+    'auth',
+    'user',
+    'users',
+    'me',
+    'settings',
+    'profile',
+    'feed',
+    'explore',
+    'search',
+    'post',
+    'posts',
+    'postings',
+    'membership',
+    'subscription',
+    'payment',
+    'wallet',
+    'media',
+    'creator',
+    'creators',
+    'write',
+    'login',
+    'logout',
+    'signin',
+    'signout',
+    'signup',
+    'null',
+    'undefined',
+    'treasury',
+    '관리자',
+    '운영자',
+    '크리팬스',
   ].map((h) => h.toLowerCase()),
 );
 
 export function handleProblem(handle: string): string | null {
-  if (!HANDLE_PATTERN.test(handle)) return '핸들은 2~15자의 한글, 영문, 숫자, 밑줄(_)만 사용할 수 있습니다.';
+  if (!HANDLE_PATTERN.test(handle))
+    return '핸들은 2~15자의 한글, 영문, 숫자, 밑줄(_)만 사용할 수 있습니다.';
   if (/^_+$/.test(handle)) return '핸들은 밑줄(_)로만 이루어질 수 없습니다.';
   if (RESERVED_HANDLES.has(handle.toLowerCase())) return '사용할 수 없는 핸들입니다.';
   return null;
 }
 
 export function nicknameProblem(nickname: string): string | null {
-  if (!NICKNAME_PATTERN.test(nickname)) return '닉네임은 2~10자의 한글, 영문, 숫자만 사용할 수 있습니다.';
+  if (!NICKNAME_PATTERN.test(nickname))
+    return '닉네임은 2~10자의 한글, 영문, 숫자만 사용할 수 있습니다.';
   return null;
 }
 
@@ -39,20 +79,34 @@ export function generateHandle(): string {
   return `u${n.toString(36).padStart(10, '0').slice(0, 10)}`;
 }
 
-export async function isNicknameTaken(db: Database, nickname: string, exceptUserId?: string): Promise<boolean> {
-  const where = exceptUserId ? and(eq(users.nickname, nickname), ne(users.id, exceptUserId)) : eq(users.nickname, nickname);
+export async function isNicknameTaken(
+  db: Database,
+  nickname: string,
+  exceptUserId?: string,
+): Promise<boolean> {
+  const where = exceptUserId
+    ? and(eq(users.nickname, nickname), ne(users.id, exceptUserId))
+    : eq(users.nickname, nickname);
   const [row] = await db.select({ id: users.id }).from(users).where(where).limit(1);
   return Boolean(row);
 }
 
 /** Whether the user is an active creator (the creator-only checks all ask this). */
 export async function isActiveCreator(db: Database, userId: string): Promise<boolean> {
-  const [row] = await db.select({ id: creators.id }).from(creators).where(and(eq(creators.userId, userId), eq(creators.isActive, true))).limit(1);
+  const [row] = await db
+    .select({ id: creators.id })
+    .from(creators)
+    .where(and(eq(creators.userId, userId), eq(creators.isActive, true)))
+    .limit(1);
   return Boolean(row);
 }
 
 export async function isEmailRegistered(db: Database, email: string): Promise<boolean> {
-  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email.toLowerCase())).limit(1);
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, email.toLowerCase()))
+    .limit(1);
   return Boolean(row);
 }
 
@@ -81,19 +135,31 @@ export async function createPendingUser(db: Database, input: NewMirror): Promise
         status: 'pending',
       })
       // A retried sign-up of an unconfirmed account keeps its row.
-      .onDuplicateKeyUpdate({ set: { nickname: input.nickname, name: input.name, phoneNumber: input.phoneNumber } });
+      .onDuplicateKeyUpdate({
+        set: { nickname: input.nickname, name: input.name, phoneNumber: input.phoneNumber },
+      });
     if (input.isEarlybird) {
-      await tx.insert(earlybirds).values({ userId: input.id }).onDuplicateKeyUpdate({ set: { userId: sql`user_id` } });
+      await tx
+        .insert(earlybirds)
+        .values({ userId: input.id })
+        .onDuplicateKeyUpdate({ set: { userId: sql`user_id` } });
     }
   });
 }
 
 /** Marks the mirror active after Cognito confirmed the e-mail; returns the user id. */
 export async function activateUser(db: Database, email: string, now: Date): Promise<string | null> {
-  const [row] = await db.select({ id: users.id, status: users.status }).from(users).where(eq(users.email, email.toLowerCase())).limit(1);
+  const [row] = await db
+    .select({ id: users.id, status: users.status })
+    .from(users)
+    .where(eq(users.email, email.toLowerCase()))
+    .limit(1);
   if (!row) return null;
   if (row.status === 'pending') {
-    await db.update(users).set({ status: 'active', confirmedAt: now }).where(and(eq(users.id, row.id), eq(users.status, 'pending')));
+    await db
+      .update(users)
+      .set({ status: 'active', confirmedAt: now })
+      .where(and(eq(users.id, row.id), eq(users.status, 'pending')));
   }
   return row.id;
 }
@@ -106,7 +172,10 @@ export async function getUser(db: Database, id: string): Promise<User | null> {
 /** Changes the handle; the unique index decides races. */
 export async function changeHandle(db: Database, userId: string, handle: string): Promise<void> {
   const problem = handleProblem(handle);
-  if (problem) throw new ApiError('VALIDATION_FAILED', problem, { details: [{ path: 'preferredUsername', message: problem }] });
+  if (problem)
+    throw new ApiError('VALIDATION_FAILED', problem, {
+      details: [{ path: 'preferredUsername', message: problem }],
+    });
   try {
     await db.update(users).set({ handle }).where(eq(users.id, userId));
   } catch (err) {
@@ -115,10 +184,18 @@ export async function changeHandle(db: Database, userId: string, handle: string)
   }
 }
 
-export async function changeNickname(db: Database, userId: string, nickname: string): Promise<void> {
+export async function changeNickname(
+  db: Database,
+  userId: string,
+  nickname: string,
+): Promise<void> {
   const problem = nicknameProblem(nickname);
-  if (problem) throw new ApiError('VALIDATION_FAILED', problem, { details: [{ path: 'nickname', message: problem }] });
-  if (await isNicknameTaken(db, nickname, userId)) throw new ApiError('NICKNAME_TAKEN', '이미 사용 중인 닉네임입니다.');
+  if (problem)
+    throw new ApiError('VALIDATION_FAILED', problem, {
+      details: [{ path: 'nickname', message: problem }],
+    });
+  if (await isNicknameTaken(db, nickname, userId))
+    throw new ApiError('NICKNAME_TAKEN', '이미 사용 중인 닉네임입니다.');
   await db.update(users).set({ nickname }).where(eq(users.id, userId));
 }
 
@@ -136,7 +213,8 @@ export function isDuplicateKey(err: unknown): boolean {
 // mobile-only metadata, about 34 KB gzipped in the Worker) parses every such form, strips the trunk
 // 0 after +82, and knows which KR ranges are mobile. Only Korean mobile numbers are accepted: the
 // number receives the SMS codes.
-export const PHONE_PROBLEM = '휴대폰 번호 형식이 올바르지 않습니다. 010-1234-5678처럼 입력해 주세요.';
+export const PHONE_PROBLEM =
+  '휴대폰 번호 형식이 올바르지 않습니다. 010-1234-5678처럼 입력해 주세요.';
 
 /** A Korean mobile number in any usual form, as E.164; null when it is not one. */
 export function normalizeKrMobile(input: string): string | null {

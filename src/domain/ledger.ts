@@ -39,9 +39,12 @@ function assertLeg(leg: TransferLeg): void {
   if (!Number.isSafeInteger(leg.amount) || leg.amount <= 0) {
     throw new ApiError('VALIDATION_FAILED', '이체 금액은 1 이상의 정수여야 합니다.');
   }
-  if (leg.fromWalletId === leg.toWalletId) throw new ApiError('VALIDATION_FAILED', '같은 지갑으로는 이체할 수 없습니다.');
-  if (!leg.idempotencyKey || leg.idempotencyKey.length > 191) throw new ApiError('VALIDATION_FAILED', '멱등성 키가 올바르지 않습니다.');
-  if (!REASON_IDS.has(leg.reason)) throw new ApiError('VALIDATION_FAILED', `알 수 없는 이체 사유: ${leg.reason}`);
+  if (leg.fromWalletId === leg.toWalletId)
+    throw new ApiError('VALIDATION_FAILED', '같은 지갑으로는 이체할 수 없습니다.');
+  if (!leg.idempotencyKey || leg.idempotencyKey.length > 191)
+    throw new ApiError('VALIDATION_FAILED', '멱등성 키가 올바르지 않습니다.');
+  if (!REASON_IDS.has(leg.reason))
+    throw new ApiError('VALIDATION_FAILED', `알 수 없는 이체 사유: ${leg.reason}`);
 }
 
 /**
@@ -112,20 +115,29 @@ async function applyLeg(tx: Tx, leg: TransferLeg): Promise<Transfer> {
       .update(wallets)
       .set({ balance: sql`${wallets.balance} - ${leg.amount}` })
       .where(and(eq(wallets.id, leg.fromWalletId), sql`${wallets.balance} >= ${leg.amount}`));
-  const credit = () => tx.update(wallets).set({ balance: sql`${wallets.balance} + ${leg.amount}` }).where(eq(wallets.id, leg.toWalletId));
+  const credit = () =>
+    tx
+      .update(wallets)
+      .set({ balance: sql`${wallets.balance} + ${leg.amount}` })
+      .where(eq(wallets.id, leg.toWalletId));
   const [first, second] = debitFirst ? [debit, credit] : [credit, debit];
   const r1 = await first();
   const r2 = await second();
   const debited = debitFirst ? r1 : r2;
   const credited = debitFirst ? r2 : r1;
   if (credited.rowsAffected !== 1) throw new ApiError('NOT_FOUND', '받는 지갑을 찾을 수 없습니다.');
-  if (debited.rowsAffected !== 1) throw new ApiError('INSUFFICIENT_BALANCE', '콩(KNG) 잔액이 부족합니다.');
+  if (debited.rowsAffected !== 1)
+    throw new ApiError('INSUFFICIENT_BALANCE', '콩(KNG) 잔액이 부족합니다.');
   // Both rows are locked by this transaction now, so these are exactly our after-balances.
-  const after = await tx.select({ id: wallets.id, balance: wallets.balance, tokenTypeId: wallets.tokenTypeId }).from(wallets).where(inArray(wallets.id, [leg.fromWalletId, leg.toWalletId]));
+  const after = await tx
+    .select({ id: wallets.id, balance: wallets.balance, tokenTypeId: wallets.tokenTypeId })
+    .from(wallets)
+    .where(inArray(wallets.id, [leg.fromWalletId, leg.toWalletId]));
   const from = after.find((w) => w.id === leg.fromWalletId);
   const to = after.find((w) => w.id === leg.toWalletId);
   if (!from || !to) throw new ApiError('NOT_FOUND', '지갑을 찾을 수 없습니다.');
-  if (from.tokenTypeId !== to.tokenTypeId) throw new ApiError('VALIDATION_FAILED', '서로 다른 토큰의 지갑 사이에는 이체할 수 없습니다.');
+  if (from.tokenTypeId !== to.tokenTypeId)
+    throw new ApiError('VALIDATION_FAILED', '서로 다른 토큰의 지갑 사이에는 이체할 수 없습니다.');
   const row = {
     id: uuidv7(),
     idempotencyKey: leg.idempotencyKey,
@@ -212,7 +224,10 @@ function replay(existing: Map<string, Transfer>, legs: TransferLeg[]): PostResul
   for (const leg of legs) {
     const row = existing.get(leg.idempotencyKey);
     if (!row || !sameMovement(row, leg)) {
-      throw new ApiError('IDEMPOTENCY_CONFLICT', '같은 멱등성 키로 다른 요청이 이미 처리되었습니다.');
+      throw new ApiError(
+        'IDEMPOTENCY_CONFLICT',
+        '같은 멱등성 키로 다른 요청이 이미 처리되었습니다.',
+      );
     }
     rows.push(row);
   }
@@ -228,7 +243,10 @@ export function isDeadlock(err: unknown): boolean {
   return false;
 }
 
-export async function transfer(db: Database, leg: TransferLeg): Promise<{ transfer: Transfer; replayed: boolean }> {
+export async function transfer(
+  db: Database,
+  leg: TransferLeg,
+): Promise<{ transfer: Transfer; replayed: boolean }> {
   const result = await postTransfers(db, [leg]);
   return { transfer: result.transfers[0], replayed: result.replayed };
 }
@@ -236,12 +254,30 @@ export async function transfer(db: Database, leg: TransferLeg): Promise<{ transf
 /** Changes the supply: mint adds tokens to the treasury, burn removes them (guarded). Idempotent by key. */
 export async function changeSupply(
   db: Database,
-  input: { kind: 'mint' | 'burn'; amount: number; idempotencyKey: string; referenceType?: string; referenceId?: string },
+  input: {
+    kind: 'mint' | 'burn';
+    amount: number;
+    idempotencyKey: string;
+    referenceType?: string;
+    referenceId?: string;
+  },
 ): Promise<{ replayed: boolean }> {
-  if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new ApiError('VALIDATION_FAILED', '수량은 1 이상의 정수여야 합니다.');
-  const [seen] = await db.select({ id: tokenSupplyChanges.id, kind: tokenSupplyChanges.kind, amount: tokenSupplyChanges.amount }).from(tokenSupplyChanges).where(eq(tokenSupplyChanges.idempotencyKey, input.idempotencyKey));
+  if (!Number.isSafeInteger(input.amount) || input.amount <= 0)
+    throw new ApiError('VALIDATION_FAILED', '수량은 1 이상의 정수여야 합니다.');
+  const [seen] = await db
+    .select({
+      id: tokenSupplyChanges.id,
+      kind: tokenSupplyChanges.kind,
+      amount: tokenSupplyChanges.amount,
+    })
+    .from(tokenSupplyChanges)
+    .where(eq(tokenSupplyChanges.idempotencyKey, input.idempotencyKey));
   if (seen) {
-    if (seen.kind !== input.kind || seen.amount !== input.amount) throw new ApiError('IDEMPOTENCY_CONFLICT', '같은 멱등성 키로 다른 요청이 이미 처리되었습니다.');
+    if (seen.kind !== input.kind || seen.amount !== input.amount)
+      throw new ApiError(
+        'IDEMPOTENCY_CONFLICT',
+        '같은 멱등성 키로 다른 요청이 이미 처리되었습니다.',
+      );
     return { replayed: true };
   }
   try {
@@ -253,22 +289,42 @@ export async function changeSupply(
   }
 }
 
-
 /** A supply change inside the caller's open transaction (e.g. a top-up's mint with its credit). */
-export async function supplyChangeInTx(tx: Tx, input: { kind: 'mint' | 'burn'; amount: number; idempotencyKey: string; referenceType?: string; referenceId?: string }): Promise<void> {
-  if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new ApiError('VALIDATION_FAILED', '수량은 1 이상의 정수여야 합니다.');
-  const delta = input.kind === 'mint' ? sql`${wallets.balance} + ${input.amount}` : sql`${wallets.balance} - ${input.amount}`;
-  const guard = input.kind === 'mint' ? eq(wallets.id, TREASURY_WALLET_ID) : and(eq(wallets.id, TREASURY_WALLET_ID), sql`${wallets.balance} >= ${input.amount}`);
+export async function supplyChangeInTx(
+  tx: Tx,
+  input: {
+    kind: 'mint' | 'burn';
+    amount: number;
+    idempotencyKey: string;
+    referenceType?: string;
+    referenceId?: string;
+  },
+): Promise<void> {
+  if (!Number.isSafeInteger(input.amount) || input.amount <= 0)
+    throw new ApiError('VALIDATION_FAILED', '수량은 1 이상의 정수여야 합니다.');
+  const delta =
+    input.kind === 'mint'
+      ? sql`${wallets.balance} + ${input.amount}`
+      : sql`${wallets.balance} - ${input.amount}`;
+  const guard =
+    input.kind === 'mint'
+      ? eq(wallets.id, TREASURY_WALLET_ID)
+      : and(eq(wallets.id, TREASURY_WALLET_ID), sql`${wallets.balance} >= ${input.amount}`);
   const updated = await tx.update(wallets).set({ balance: delta }).where(guard);
-  if (updated.rowsAffected !== 1) throw new ApiError('INSUFFICIENT_BALANCE', '트레저리 잔액이 부족합니다.');
-  const [after] = await tx.select({ balance: wallets.balance }).from(wallets).where(eq(wallets.id, TREASURY_WALLET_ID));
+  if (updated.rowsAffected !== 1)
+    throw new ApiError('INSUFFICIENT_BALANCE', '트레저리 잔액이 부족합니다.');
+  const [after] = await tx
+    .select({ balance: wallets.balance })
+    .from(wallets)
+    .where(eq(wallets.id, TREASURY_WALLET_ID));
   await tx.insert(tokenSupplyChanges).values({
     idempotencyKey: input.idempotencyKey,
     tokenTypeId: KNG_TOKEN_TYPE_ID,
     walletId: TREASURY_WALLET_ID,
     kind: input.kind,
     amount: input.amount,
-    balanceBefore: input.kind === 'mint' ? after.balance - input.amount : after.balance + input.amount,
+    balanceBefore:
+      input.kind === 'mint' ? after.balance - input.amount : after.balance + input.amount,
     balanceAfter: after.balance,
     referenceType: input.referenceType ?? null,
     referenceId: input.referenceId ?? null,
@@ -304,7 +360,10 @@ export interface InvariantReport {
  *     A float left in the treasury (KNG taken back and never burned, minted and never paid out)
  *     breaks it.
  */
-export async function checkLedgerInvariants(db: Database, tokenTypeId = KNG_TOKEN_TYPE_ID): Promise<InvariantReport> {
+export async function checkLedgerInvariants(
+  db: Database,
+  tokenTypeId = KNG_TOKEN_TYPE_ID,
+): Promise<InvariantReport> {
   const fee = REASON_IDS.get('platform_fee') as number;
   const share = REASON_IDS.get('subscription') as number;
   const [totals] = (
@@ -338,7 +397,8 @@ export async function checkLedgerInvariants(db: Database, tokenTypeId = KNG_TOKE
       group by o.id, o.amount having sum(r.amount) > o.amount limit 100`)
   ).rows as Array<{ id: string }>;
   // Balances are UNSIGNED, so this is a belt to those braces (and catches a schema change).
-  const negative = (await db.execute(sql`select id from wallets where balance < 0 limit 100`)).rows as Array<{ id: string }>;
+  const negative = (await db.execute(sql`select id from wallets where balance < 0 limit 100`))
+    .rows as Array<{ id: string }>;
   const totalBalance = Number(totals.total);
   const minted = Number(totals.minted);
   const burned = Number(totals.burned);

@@ -8,13 +8,35 @@ import { ApiError } from '../lib/errors.ts';
 import { decide, loadGateFacts } from './gate.ts';
 
 /** `lockedPreview`: also let through a viewer who sees a posting only locked (for the blurred preview). */
-export async function mediaForViewer(db: Database, viewerId: string | null, mediaId: string, now: Date, opts: { lockedPreview?: boolean } = {}): Promise<Media> {
-  const [media] = await db.select().from(medias).where(and(eq(medias.id, mediaId), isNull(medias.deletedAt)));
+export async function mediaForViewer(
+  db: Database,
+  viewerId: string | null,
+  mediaId: string,
+  now: Date,
+  opts: { lockedPreview?: boolean } = {},
+): Promise<Media> {
+  const [media] = await db
+    .select()
+    .from(medias)
+    .where(and(eq(medias.id, mediaId), isNull(medias.deletedAt)));
   if (!media) throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
   if (viewerId === media.ownerId) return media;
   if (media.purpose !== 'post' && (await isCurrentProfileImage(db, media))) return media;
-  const links = await db.select({ postingId: postingMedias.postingId, isFreePreview: postingMedias.isFreePreview }).from(postingMedias).where(eq(postingMedias.mediaId, mediaId));
-  const rows = links.length ? await db.select().from(postings).where(inArray(postings.id, links.map((l) => l.postingId))) : [];
+  const links = await db
+    .select({ postingId: postingMedias.postingId, isFreePreview: postingMedias.isFreePreview })
+    .from(postingMedias)
+    .where(eq(postingMedias.mediaId, mediaId));
+  const rows = links.length
+    ? await db
+        .select()
+        .from(postings)
+        .where(
+          inArray(
+            postings.id,
+            links.map((l) => l.postingId),
+          ),
+        )
+    : [];
   const { viewer, facts } = await loadGateFacts(db, viewerId, rows, now);
   let visibleSomewhere = false;
   for (const row of rows) {
@@ -26,7 +48,8 @@ export async function mediaForViewer(db: Database, viewerId: string | null, medi
     if (d.access === 'full' || free) return media;
   }
   // Seen only locked: say so; never seen: it does not exist for this viewer.
-  if (visibleSomewhere) throw new ApiError('CONTENT_LOCKED', '멤버십 또는 구매가 필요한 미디어입니다.');
+  if (visibleSomewhere)
+    throw new ApiError('CONTENT_LOCKED', '멤버십 또는 구매가 필요한 미디어입니다.');
   throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
 }
 
@@ -60,7 +83,11 @@ const COVER_QUALITY: Record<string, string[]> = {
   low: ['cover_750'],
   thumbnail: ['thumbnail'],
 };
-const VIDEO_QUALITY: Record<string, string[]> = { '1080p': ['mp4_1080p', 'mp4_720p', 'mp4_480p'], '720p': ['mp4_720p', 'mp4_480p'], '480p': ['mp4_480p'] };
+const VIDEO_QUALITY: Record<string, string[]> = {
+  '1080p': ['mp4_1080p', 'mp4_720p', 'mp4_480p'],
+  '720p': ['mp4_720p', 'mp4_480p'],
+  '480p': ['mp4_480p'],
+};
 
 /**
  * The storage key for a quality. Without one: images get their largest web variant, videos the 720p MP4;
@@ -81,6 +108,7 @@ export function variantKey(media: Media, quality: string | undefined): string {
   const table = media.type === 'video' ? VIDEO_QUALITY : IMAGE_QUALITY;
   const wanted = table[quality ?? (media.type === 'video' ? '720p' : 'high')] ?? [];
   for (const name of wanted) if (variants[name]) return variants[name];
-  if (quality === 'preview' || quality === 'thumbnail') return variants.preview ?? variants.thumbnail ?? media.storageKey;
+  if (quality === 'preview' || quality === 'thumbnail')
+    return variants.preview ?? variants.thumbnail ?? media.storageKey;
   return media.storageKey;
 }

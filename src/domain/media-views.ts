@@ -45,7 +45,9 @@ export function wireStatus(status: Media['status'] | string): WireMediaStatus {
 
 export function mediaView(m: Media, apiBase: string): MediaView {
   const url = mediaUrlOf(apiBase, m);
-  const processedUrls = Object.fromEntries(Object.keys(m.variants ?? {}).map((q) => [q, `${url}?quality=${encodeURIComponent(q)}`]));
+  const processedUrls = Object.fromEntries(
+    Object.keys(m.variants ?? {}).map((q) => [q, `${url}?quality=${encodeURIComponent(q)}`]),
+  );
   const thumbnailUrls = (m.thumbnails ?? []).map((_, i) => `${url}?quality=thumbnail-${i}`);
   return {
     id: m.id,

@@ -60,12 +60,17 @@ export function tierView(item: MembershipItem) {
 
 export type TierView = ReturnType<typeof tierView>;
 
-export async function createTier(db: Database, creatorId: string, input: TierInput): Promise<MembershipItem> {
+export async function createTier(
+  db: Database,
+  creatorId: string,
+  input: TierInput,
+): Promise<MembershipItem> {
   const id = uuidv7();
   try {
     await db.insert(membershipItems).values({ id, creatorId, ...input });
   } catch (err) {
-    if (isDuplicateKey(err)) throw new ApiError('LEVEL_TAKEN', `레벨 ${input.level} 멤버십이 이미 있습니다.`);
+    if (isDuplicateKey(err))
+      throw new ApiError('LEVEL_TAKEN', `레벨 ${input.level} 멤버십이 이미 있습니다.`);
     throw err;
   }
   return (await findOwnTier(db, creatorId, id)) as MembershipItem;
@@ -83,15 +88,31 @@ export async function listPublicTiers(db: Database, creatorId: string): Promise<
   return db
     .select()
     .from(membershipItems)
-    .where(and(eq(membershipItems.creatorId, creatorId), isNull(membershipItems.deletedAt), eq(membershipItems.isActive, true)))
+    .where(
+      and(
+        eq(membershipItems.creatorId, creatorId),
+        isNull(membershipItems.deletedAt),
+        eq(membershipItems.isActive, true),
+      ),
+    )
     .orderBy(asc(membershipItems.level));
 }
 
-export async function findOwnTier(db: Database, creatorId: string, id: string): Promise<MembershipItem | null> {
+export async function findOwnTier(
+  db: Database,
+  creatorId: string,
+  id: string,
+): Promise<MembershipItem | null> {
   const [row] = await db
     .select()
     .from(membershipItems)
-    .where(and(eq(membershipItems.id, id), eq(membershipItems.creatorId, creatorId), isNull(membershipItems.deletedAt)));
+    .where(
+      and(
+        eq(membershipItems.id, id),
+        eq(membershipItems.creatorId, creatorId),
+        isNull(membershipItems.deletedAt),
+      ),
+    );
   return row ?? null;
 }
 
@@ -102,27 +123,48 @@ async function ownTierOr404(db: Database, creatorId: string, id: string): Promis
   return tier;
 }
 
-export async function updateTier(db: Database, creatorId: string, id: string, patch: Partial<TierInput>): Promise<MembershipItem> {
+export async function updateTier(
+  db: Database,
+  creatorId: string,
+  id: string,
+  patch: Partial<TierInput>,
+): Promise<MembershipItem> {
   await ownTierOr404(db, creatorId, id);
   if (Object.keys(patch).length > 0) {
     try {
-      await db.update(membershipItems).set(patch).where(and(eq(membershipItems.id, id), eq(membershipItems.creatorId, creatorId)));
+      await db
+        .update(membershipItems)
+        .set(patch)
+        .where(and(eq(membershipItems.id, id), eq(membershipItems.creatorId, creatorId)));
     } catch (err) {
-      if (isDuplicateKey(err)) throw new ApiError('LEVEL_TAKEN', `레벨 ${patch.level} 멤버십이 이미 있습니다.`);
+      if (isDuplicateKey(err))
+        throw new ApiError('LEVEL_TAKEN', `레벨 ${patch.level} 멤버십이 이미 있습니다.`);
       throw err;
     }
   }
   return ownTierOr404(db, creatorId, id);
 }
 
-export async function toggleTier(db: Database, creatorId: string, id: string): Promise<MembershipItem> {
+export async function toggleTier(
+  db: Database,
+  creatorId: string,
+  id: string,
+): Promise<MembershipItem> {
   const tier = await ownTierOr404(db, creatorId, id);
-  await db.update(membershipItems).set({ isActive: !tier.isActive }).where(eq(membershipItems.id, id));
+  await db
+    .update(membershipItems)
+    .set({ isActive: !tier.isActive })
+    .where(eq(membershipItems.id, id));
   return ownTierOr404(db, creatorId, id);
 }
 
 /** Live subscribers keep a tier alive: deleting it is refused while anyone still has access through it. */
-export async function deleteTier(db: Database, creatorId: string, id: string, now: Date): Promise<void> {
+export async function deleteTier(
+  db: Database,
+  creatorId: string,
+  id: string,
+  now: Date,
+): Promise<void> {
   await ownTierOr404(db, creatorId, id);
   const [live] = await db
     .select({ id: subscriptions.id })
@@ -135,6 +177,10 @@ export async function deleteTier(db: Database, creatorId: string, id: string, no
       ),
     )
     .limit(1);
-  if (live) throw new ApiError('MEMBERSHIP_HAS_SUBSCRIBERS', '구독자가 있는 멤버십은 삭제할 수 없습니다.');
-  await db.update(membershipItems).set({ deletedAt: now, isActive: false }).where(and(eq(membershipItems.id, id), sql`${membershipItems.deletedAt} is null`));
+  if (live)
+    throw new ApiError('MEMBERSHIP_HAS_SUBSCRIBERS', '구독자가 있는 멤버십은 삭제할 수 없습니다.');
+  await db
+    .update(membershipItems)
+    .set({ deletedAt: now, isActive: false })
+    .where(and(eq(membershipItems.id, id), sql`${membershipItems.deletedAt} is null`));
 }

@@ -81,14 +81,39 @@ export interface PrepareInput {
 }
 
 export async function preparePayment(db: Database, env: Env, userId: string, input: PrepareInput) {
-  const product = KNG_PRODUCTS.find((p) => (input.productCode ? p.code === input.productCode : p.price === input.amount));
-  if (!product || (input.productCode && input.amount !== undefined && input.amount !== product.price)) {
-    throw new ApiError('VALIDATION_FAILED', '판매 중인 콩 충전 상품이 아닙니다.', { details: [{ path: input.productCode ? 'productCode' : 'amount', message: `one of ${KNG_PRODUCTS.map((p) => `${p.code} (${p.price} KRW)`).join(', ')}` }] });
+  const product = KNG_PRODUCTS.find((p) =>
+    input.productCode ? p.code === input.productCode : p.price === input.amount,
+  );
+  if (
+    !product ||
+    (input.productCode && input.amount !== undefined && input.amount !== product.price)
+  ) {
+    throw new ApiError('VALIDATION_FAILED', '판매 중인 콩 충전 상품이 아닙니다.', {
+      details: [
+        {
+          path: input.productCode ? 'productCode' : 'amount',
+          message: `one of ${KNG_PRODUCTS.map((p) => `${p.code} (${p.price} KRW)`).join(', ')}`,
+        },
+      ],
+    });
   }
-  const [user] = await db.select({ nickname: users.nickname, email: users.email }).from(users).where(eq(users.id, userId));
+  const [user] = await db
+    .select({ nickname: users.nickname, email: users.email })
+    .from(users)
+    .where(eq(users.id, userId));
   const orderId = `order_${uuidv7().replace(/-/g, '')}`;
   const orderName = `콩 ${product.tokenAmount.toLocaleString('ko-KR')}개`;
-  await db.insert(paymentOrders).values({ id: uuidv7(), orderId, userId, kind: 'topup', productCode: product.code, orderName, amount: product.price, tokenAmount: product.tokenAmount, status: 'pending' });
+  await db.insert(paymentOrders).values({
+    id: uuidv7(),
+    orderId,
+    userId,
+    kind: 'topup',
+    productCode: product.code,
+    orderName,
+    amount: product.price,
+    tokenAmount: product.tokenAmount,
+    status: 'pending',
+  });
   return {
     orderId,
     orderName,
@@ -102,12 +127,16 @@ export async function preparePayment(db: Database, env: Env, userId: string, inp
 }
 
 async function ownOrder(db: Database, userId: string, orderId: string): Promise<PaymentOrder> {
-  const [order] = await db.select().from(paymentOrders).where(and(eq(paymentOrders.orderId, orderId), eq(paymentOrders.userId, userId)));
+  const [order] = await db
+    .select()
+    .from(paymentOrders)
+    .where(and(eq(paymentOrders.orderId, orderId), eq(paymentOrders.userId, userId)));
   if (!order) throw new ApiError('NOT_FOUND', '주문을 찾을 수 없습니다.');
   return order;
 }
 
-const byOrder = async (db: Database, orderId: string) => (await db.select().from(paymentOrders).where(eq(paymentOrders.orderId, orderId)))[0]!;
+const byOrder = async (db: Database, orderId: string) =>
+  (await db.select().from(paymentOrders).where(eq(paymentOrders.orderId, orderId)))[0]!;
 
 /**
  * Credits an approved top-up once, in one transaction: the order moves approved → credited (guarded), the KNG
@@ -122,19 +151,43 @@ export async function creditOrder(db: Database, order: PaymentOrder): Promise<Pa
   const ref = { referenceType: 'payment_order', referenceId: order.id };
   await postTransfers(
     db,
-    [{ idempotencyKey: `topup:${order.orderId}`, fromWalletId: TREASURY_WALLET_ID, toWalletId: wallet.id, amount: order.tokenAmount, reason: 'charge', ...ref }],
+    [
+      {
+        idempotencyKey: `topup:${order.orderId}`,
+        fromWalletId: TREASURY_WALLET_ID,
+        toWalletId: wallet.id,
+        amount: order.tokenAmount,
+        reason: 'charge',
+        ...ref,
+      },
+    ],
     async (tx) => {
-      const claimed = await tx.update(paymentOrders).set({ status: 'credited' }).where(and(eq(paymentOrders.id, order.id), eq(paymentOrders.status, 'approved')));
-      if (claimed.rowsAffected !== 1) throw new ApiError('INVALID_STATE', '적립할 수 있는 주문 상태가 아닙니다.');
+      const claimed = await tx
+        .update(paymentOrders)
+        .set({ status: 'credited' })
+        .where(and(eq(paymentOrders.id, order.id), eq(paymentOrders.status, 'approved')));
+      if (claimed.rowsAffected !== 1)
+        throw new ApiError('INVALID_STATE', '적립할 수 있는 주문 상태가 아닙니다.');
     },
-    (tx) => supplyChangeInTx(tx, { kind: 'mint', amount: order.tokenAmount, idempotencyKey: `topup:${order.orderId}:mint`, ...ref }),
+    (tx) =>
+      supplyChangeInTx(tx, {
+        kind: 'mint',
+        amount: order.tokenAmount,
+        idempotencyKey: `topup:${order.orderId}:mint`,
+        ...ref,
+      }),
   );
   return byOrder(db, order.orderId);
 }
 
 /** What an approved Toss payment writes on its order. */
 export function approvedFields(p: TossPayment) {
-  return { paymentKey: p.paymentKey, method: p.method ?? null, approvedAt: p.approvedAt ? new Date(p.approvedAt) : new Date(), providerSnapshot: p as Record<string, unknown> };
+  return {
+    paymentKey: p.paymentKey,
+    method: p.method ?? null,
+    approvedAt: p.approvedAt ? new Date(p.approvedAt) : new Date(),
+    providerSnapshot: p as Record<string, unknown>,
+  };
 }
 
 /**
@@ -238,25 +291,49 @@ export async function cancelUncredited(
   log: (msg: string, f: Record<string, unknown>) => void,
 ): Promise<void> {
   if (!order.paymentKey) return;
-  const claimed = await db.update(paymentOrders).set({ status: 'canceling', paymentKey: order.paymentKey }).where(and(eq(paymentOrders.orderId, order.orderId), eq(paymentOrders.status, from)));
+  const claimed = await db
+    .update(paymentOrders)
+    .set({ status: 'canceling', paymentKey: order.paymentKey })
+    .where(and(eq(paymentOrders.orderId, order.orderId), eq(paymentOrders.status, from)));
   if (claimed.rowsAffected !== 1 && order.status !== 'canceling') return;
   try {
-    const p = await toss.cancel(order.paymentKey, { cancelReason: '적립 실패로 인한 자동 취소' }, `cancel-uncredited:${order.orderId}`);
+    const p = await toss.cancel(
+      order.paymentKey,
+      { cancelReason: '적립 실패로 인한 자동 취소' },
+      `cancel-uncredited:${order.orderId}`,
+    );
     await db
       .update(paymentOrders)
-      .set({ status: 'canceled', canceledAt: new Date(), canceledAmount: p.totalAmount - p.balanceAmount, providerSnapshot: p as Record<string, unknown> })
+      .set({
+        status: 'canceled',
+        canceledAt: new Date(),
+        canceledAmount: p.totalAmount - p.balanceAmount,
+        providerSnapshot: p as Record<string, unknown>,
+      })
       .where(and(eq(paymentOrders.orderId, order.orderId), eq(paymentOrders.status, 'canceling')));
   } catch (err) {
-    log('automatic cancel failed; left canceling for reconciliation', { orderId: order.orderId, error: err });
+    log('automatic cancel failed; left canceling for reconciliation', {
+      orderId: order.orderId,
+      error: err,
+    });
   }
 }
 
-export async function failPayment(db: Database, userId: string, input: { orderId: string; code?: string; message?: string }): Promise<PaymentOrder> {
+export async function failPayment(
+  db: Database,
+  userId: string,
+  input: { orderId: string; code?: string; message?: string },
+): Promise<PaymentOrder> {
   const order = await ownOrder(db, userId, input.orderId);
-  if (order.status !== 'pending') throw new ApiError('INVALID_STATE', '대기 중인 주문만 실패로 기록할 수 있습니다.');
+  if (order.status !== 'pending')
+    throw new ApiError('INVALID_STATE', '대기 중인 주문만 실패로 기록할 수 있습니다.');
   await db
     .update(paymentOrders)
-    .set({ status: 'failed', failureCode: (input.code ?? 'USER_CANCEL').slice(0, 64), failureMessage: (input.message ?? '').slice(0, 500) || null })
+    .set({
+      status: 'failed',
+      failureCode: (input.code ?? 'USER_CANCEL').slice(0, 64),
+      failureMessage: (input.message ?? '').slice(0, 500) || null,
+    })
     .where(and(eq(paymentOrders.id, order.id), eq(paymentOrders.status, 'pending')));
   return byOrder(db, order.orderId);
 }
@@ -265,32 +342,81 @@ export async function failPayment(db: Database, userId: string, input: { orderId
  * The user's payments, newest first: by keyset cursor (`after`, answered with `nextCursor`), or by page for the
  * web client (`page`/`limit`, with `total`).
  */
-export async function paymentHistory(db: Database, userId: string, q: { page?: number; after?: Keyset | null; limit: number; status?: PaymentOrder['status'] }) {
-  const where = and(eq(paymentOrders.userId, userId), q.status ? eq(paymentOrders.status, q.status) : undefined);
+export async function paymentHistory(
+  db: Database,
+  userId: string,
+  q: { page?: number; after?: Keyset | null; limit: number; status?: PaymentOrder['status'] },
+) {
+  const where = and(
+    eq(paymentOrders.userId, userId),
+    q.status ? eq(paymentOrders.status, q.status) : undefined,
+  );
   const order = [desc(paymentOrders.createdAt), desc(paymentOrders.id)] as const;
   if (q.page === undefined) {
-    const keyset = q.after ? or(lt(paymentOrders.createdAt, q.after.at), and(eq(paymentOrders.createdAt, q.after.at), lt(paymentOrders.id, q.after.id))) : undefined;
-    const rows = await db.select().from(paymentOrders).where(and(where, keyset)).orderBy(...order).limit(q.limit + 1);
+    const keyset = q.after
+      ? or(
+          lt(paymentOrders.createdAt, q.after.at),
+          and(eq(paymentOrders.createdAt, q.after.at), lt(paymentOrders.id, q.after.id)),
+        )
+      : undefined;
+    const rows = await db
+      .select()
+      .from(paymentOrders)
+      .where(and(where, keyset))
+      .orderBy(...order)
+      .limit(q.limit + 1);
     const shown = rows.slice(0, q.limit);
     const last = shown[shown.length - 1];
     const hasMore = rows.length > q.limit;
-    return { transactions: shown.map(paymentView), nextCursor: hasMore && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null, hasMore };
+    return {
+      transactions: shown.map(paymentView),
+      nextCursor: hasMore && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
+      hasMore,
+    };
   }
   const [rows, [{ total }]] = await Promise.all([
-    db.select().from(paymentOrders).where(where).orderBy(...order).limit(q.limit).offset((q.page - 1) * q.limit),
+    db
+      .select()
+      .from(paymentOrders)
+      .where(where)
+      .orderBy(...order)
+      .limit(q.limit)
+      .offset((q.page - 1) * q.limit),
     db.select({ total: count() }).from(paymentOrders).where(where),
   ]);
-  return { transactions: rows.map(paymentView), pagination: { page: q.page, limit: q.limit, total, totalPages: Math.max(1, Math.ceil(total / q.limit)) }, hasMore: q.page * q.limit < total };
+  return {
+    transactions: rows.map(paymentView),
+    pagination: {
+      page: q.page,
+      limit: q.limit,
+      total,
+      totalPages: Math.max(1, Math.ceil(total / q.limit)),
+    },
+    hasMore: q.page * q.limit < total,
+  };
 }
 
 /** The order behind a payment key, for its owner or an admin; anyone else: not found. */
-export async function orderForViewer(db: Database, viewer: { id: string; isAdmin: boolean }, paymentKey: string): Promise<PaymentOrder> {
-  const [order] = await db.select().from(paymentOrders).where(eq(paymentOrders.paymentKey, paymentKey));
-  if (!order || (order.userId !== viewer.id && !viewer.isAdmin)) throw new ApiError('NOT_FOUND', '결제를 찾을 수 없습니다.');
+export async function orderForViewer(
+  db: Database,
+  viewer: { id: string; isAdmin: boolean },
+  paymentKey: string,
+): Promise<PaymentOrder> {
+  const [order] = await db
+    .select()
+    .from(paymentOrders)
+    .where(eq(paymentOrders.paymentKey, paymentKey));
+  if (!order || (order.userId !== viewer.id && !viewer.isAdmin))
+    throw new ApiError('NOT_FOUND', '결제를 찾을 수 없습니다.');
   return order;
 }
 
-export async function paymentInfo(db: Database, env: Env, viewer: { id: string; isAdmin: boolean }, paymentKey: string) {
+export async function paymentInfo(
+  db: Database,
+  env: Env,
+  viewer: { id: string; isAdmin: boolean },
+  paymentKey: string,
+) {
   const order = await orderForViewer(db, viewer, paymentKey);
   let provider: TossPayment | null = null;
   try {
@@ -504,7 +630,10 @@ async function awaitCancel(db: Database, seen: PaymentOrder): Promise<PaymentOrd
       throw new ApiError('CONFLICT', '동시에 요청된 결제 취소가 실패했습니다. 다시 시도해 주세요.');
     }
     if (Date.now() > deadline) {
-      throw new ApiError('PAYMENT_PROVIDER_UNAVAILABLE', '결제 취소를 처리하고 있습니다. 잠시 후 결과를 확인해 주세요.');
+      throw new ApiError(
+        'PAYMENT_PROVIDER_UNAVAILABLE',
+        '결제 취소를 처리하고 있습니다. 잠시 후 결과를 확인해 주세요.',
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -523,11 +652,21 @@ async function takenBack(db: Database, order: PaymentOrder): Promise<number | nu
 }
 
 /** Orders approved by Toss but not credited (a crash between the two): credited now, or cancelled; cancels left unanswered are repeated. */
-export async function settleApprovedOrders(db: Database, env: Env, now: Date, log: (msg: string, f: Record<string, unknown>) => void): Promise<number> {
+export async function settleApprovedOrders(
+  db: Database,
+  env: Env,
+  now: Date,
+  log: (msg: string, f: Record<string, unknown>) => void,
+): Promise<number> {
   const stale = await db
     .select()
     .from(paymentOrders)
-    .where(and(inArray(paymentOrders.status, ['approved', 'canceling']), lt(paymentOrders.updatedAt, new Date(now.getTime() - 60_000))))
+    .where(
+      and(
+        inArray(paymentOrders.status, ['approved', 'canceling']),
+        lt(paymentOrders.updatedAt, new Date(now.getTime() - 60_000)),
+      ),
+    )
     .limit(100);
   for (const order of stale) {
     if (order.status === 'canceling') {
@@ -554,47 +693,83 @@ export async function settleApprovedOrders(db: Database, env: Env, now: Date, lo
   return stale.length;
 }
 
-
 /**
  * The reconciliation job (cron): approved-but-uncredited orders are credited or cancelled; pending orders whose
  * confirm got no answer are looked up at Toss by order id (paid → credited; unknown after a day → failed);
  * recently credited orders that Toss reports cancelled are flagged in the logs for an operator.
  */
-export async function reconcilePayments(db: Database, env: Env, now: Date, log: (level: 'warn' | 'error', msg: string, f: Record<string, unknown>) => void) {
+export async function reconcilePayments(
+  db: Database,
+  env: Env,
+  now: Date,
+  log: (level: 'warn' | 'error', msg: string, f: Record<string, unknown>) => void,
+) {
   const report = { settled: 0, recovered: 0, expired: 0, flagged: 0 };
   report.settled = await settleApprovedOrders(db, env, now, (m, f) => log('warn', m, f));
   const toss = new TossClient(env);
   const pending = await db
     .select()
     .from(paymentOrders)
-    .where(and(eq(paymentOrders.status, 'pending'), eq(paymentOrders.kind, 'topup'), lt(paymentOrders.updatedAt, new Date(now.getTime() - 10 * 60_000))))
+    .where(
+      and(
+        eq(paymentOrders.status, 'pending'),
+        eq(paymentOrders.kind, 'topup'),
+        lt(paymentOrders.updatedAt, new Date(now.getTime() - 10 * 60_000)),
+      ),
+    )
     .limit(100);
   for (const order of pending) {
     try {
       const p = await toss.getByOrder(order.orderId);
       if (p.status === 'DONE' && p.totalAmount === order.amount) {
-        await db.update(paymentOrders).set({ status: 'approved', ...approvedFields(p) }).where(and(eq(paymentOrders.id, order.id), eq(paymentOrders.status, 'pending')));
+        await db
+          .update(paymentOrders)
+          .set({ status: 'approved', ...approvedFields(p) })
+          .where(and(eq(paymentOrders.id, order.id), eq(paymentOrders.status, 'pending')));
         await creditOrder(db, await byOrder(db, order.orderId));
         report.recovered++;
       }
     } catch (err) {
-      if (err instanceof TossRejected && err.status === 404 && now.getTime() - order.createdAt.getTime() > 86_400_000) {
-        await db.update(paymentOrders).set({ status: 'failed', failureCode: 'EXPIRED', failureMessage: '결제가 완료되지 않은 채 만료되었습니다.' }).where(and(eq(paymentOrders.id, order.id), eq(paymentOrders.status, 'pending')));
+      if (
+        err instanceof TossRejected &&
+        err.status === 404 &&
+        now.getTime() - order.createdAt.getTime() > 86_400_000
+      ) {
+        await db
+          .update(paymentOrders)
+          .set({
+            status: 'failed',
+            failureCode: 'EXPIRED',
+            failureMessage: '결제가 완료되지 않은 채 만료되었습니다.',
+          })
+          .where(and(eq(paymentOrders.id, order.id), eq(paymentOrders.status, 'pending')));
         report.expired++;
-      } else if (!(err instanceof TossRejected)) log('warn', 'reconciliation: Toss lookup failed', { orderId: order.orderId, error: err });
+      } else if (!(err instanceof TossRejected))
+        log('warn', 'reconciliation: Toss lookup failed', { orderId: order.orderId, error: err });
     }
   }
   const recent = await db
     .select()
     .from(paymentOrders)
-    .where(and(eq(paymentOrders.status, 'credited'), lt(paymentOrders.updatedAt, now), sql`${paymentOrders.updatedAt} > ${new Date(now.getTime() - 86_400_000)}`))
+    .where(
+      and(
+        eq(paymentOrders.status, 'credited'),
+        lt(paymentOrders.updatedAt, now),
+        sql`${paymentOrders.updatedAt} > ${new Date(now.getTime() - 86_400_000)}`,
+      ),
+    )
     .limit(200);
   for (const order of recent) {
     if (!order.paymentKey) continue;
     try {
       const p = await toss.get(order.paymentKey);
       if (p.status !== 'DONE' || p.balanceAmount !== order.amount) {
-        log('error', 'reconciliation: Toss and our record disagree', { orderId: order.orderId, ours: order.status, theirs: p.status, balanceAmount: p.balanceAmount });
+        log('error', 'reconciliation: Toss and our record disagree', {
+          orderId: order.orderId,
+          ours: order.status,
+          theirs: p.status,
+          balanceAmount: p.balanceAmount,
+        });
         report.flagged++;
       }
     } catch (err) {

@@ -19,8 +19,16 @@ export function periodBoundary(anchor: Date, unit: PeriodUnit, count: number, k:
 
 /** The index k of the period that starts exactly at `start` (or the last one starting before it). */
 export function periodIndex(anchor: Date, unit: PeriodUnit, count: number, start: Date): number {
-  const approxMs: Record<PeriodUnit, number> = { DAY: 86_400_000, WEEK: 7 * 86_400_000, MONTH: 30 * 86_400_000, YEAR: 365 * 86_400_000 };
-  let k = Math.max(0, Math.floor((start.getTime() - anchor.getTime()) / (approxMs[unit] * count)) - 1);
+  const approxMs: Record<PeriodUnit, number> = {
+    DAY: 86_400_000,
+    WEEK: 7 * 86_400_000,
+    MONTH: 30 * 86_400_000,
+    YEAR: 365 * 86_400_000,
+  };
+  let k = Math.max(
+    0,
+    Math.floor((start.getTime() - anchor.getTime()) / (approxMs[unit] * count)) - 1,
+  );
   while (periodBoundary(anchor, unit, count, k + 1).getTime() <= start.getTime()) k++;
   while (k > 0 && periodBoundary(anchor, unit, count, k).getTime() > start.getTime()) k--;
   return k;

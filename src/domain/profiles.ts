@@ -4,17 +4,31 @@ import type { Database } from '../db/client.ts';
 import { grantsAccess } from './gate.ts';
 import { tierView, type TierView } from './memberships.ts';
 import { KNG_TOKEN_TYPE_ID } from '../db/reference-data.ts';
-import { creatorCategories, creators, membershipItems, subscriptions, users, wallets, type User } from '../db/schema/index.ts';
+import {
+  creatorCategories,
+  creators,
+  membershipItems,
+  subscriptions,
+  users,
+  wallets,
+  type User,
+} from '../db/schema/index.ts';
 
 export const DEFAULT_BIO = '소개글을 준비중입니다';
 
 /** One query: the user row, whether they are a creator, and their KNG balance. */
-export async function viewerSummary(db: Database, userId: string): Promise<{ user: User; isCreator: boolean; points: number } | null> {
+export async function viewerSummary(
+  db: Database,
+  userId: string,
+): Promise<{ user: User; isCreator: boolean; points: number } | null> {
   const [row] = await db
     .select({ user: users, creatorId: creators.id, balance: wallets.balance })
     .from(users)
     .leftJoin(creators, and(eq(creators.userId, users.id), eq(creators.isActive, true)))
-    .leftJoin(wallets, and(eq(wallets.ownerId, users.id), eq(wallets.tokenTypeId, KNG_TOKEN_TYPE_ID)))
+    .leftJoin(
+      wallets,
+      and(eq(wallets.ownerId, users.id), eq(wallets.tokenTypeId, KNG_TOKEN_TYPE_ID)),
+    )
     .where(eq(users.id, userId))
     .limit(1);
   if (!row) return null;
@@ -37,7 +51,14 @@ export interface ProfileView {
   mediaCount: number;
   userSub: string;
   isFollowing: boolean;
-  category: { id: string; name: string; description: string | null; color_code: string | null; icon: string | null; sort_order: number } | null;
+  category: {
+    id: string;
+    name: string;
+    description: string | null;
+    color_code: string | null;
+    icon: string | null;
+    sort_order: number;
+  } | null;
   membershipItems: TierView[];
   hasSubscription: boolean;
   subscribedMembershipIds: string[];
@@ -46,7 +67,12 @@ export interface ProfileView {
 const n = (v: unknown) => Number(v ?? 0);
 
 /** A public profile by handle: 3 queries (4 with a signed-in viewer), run in parallel after the first. */
-export async function getProfile(db: Database, handle: string, viewerId: string | null, now: Date): Promise<ProfileView | null> {
+export async function getProfile(
+  db: Database,
+  handle: string,
+  viewerId: string | null,
+  now: Date,
+): Promise<ProfileView | null> {
   const [row] = await db
     .select({ user: users, creator: creators, category: creatorCategories })
     .from(users)
@@ -69,7 +95,13 @@ export async function getProfile(db: Database, handle: string, viewerId: string 
     ? db
         .select()
         .from(membershipItems)
-        .where(and(eq(membershipItems.creatorId, id), isNull(membershipItems.deletedAt), eq(membershipItems.isActive, true)))
+        .where(
+          and(
+            eq(membershipItems.creatorId, id),
+            isNull(membershipItems.deletedAt),
+            eq(membershipItems.isActive, true),
+          ),
+        )
         .orderBy(asc(membershipItems.level))
     : Promise.resolve([]);
   const subscribedQuery = viewerId

@@ -38,7 +38,13 @@ async function expire(db: Database, sub: Subscription, at: Date, reason: string)
       const moved = await tx
         .update(subscriptions)
         .set({ status: 'expired', autoRenew: false, endedAt: at })
-        .where(and(eq(subscriptions.id, sub.id), eq(subscriptions.status, sub.status), eq(subscriptions.currentPeriodEnd, sub.currentPeriodEnd)));
+        .where(
+          and(
+            eq(subscriptions.id, sub.id),
+            eq(subscriptions.status, sub.status),
+            eq(subscriptions.currentPeriodEnd, sub.currentPeriodEnd),
+          ),
+        );
       return recordSubscriptionEvent(tx, moved, {
         subscriptionId: sub.id,
         type: 'expired',
@@ -56,7 +62,11 @@ async function expire(db: Database, sub: Subscription, at: Date, reason: string)
 }
 
 /** Charges one period starting at `sub.currentPeriodEnd`; returns 'charged', 'no-funds' or 'raced'. */
-async function renewOnce(db: Database, sub: Subscription, settings: BillingSettings): Promise<'charged' | 'no-funds' | 'raced'> {
+async function renewOnce(
+  db: Database,
+  sub: Subscription,
+  settings: BillingSettings,
+): Promise<'charged' | 'no-funds' | 'raced'> {
   const tierId = sub.pendingMembershipItemId ?? sub.membershipItemId;
   const [tier] = await db.select().from(membershipItems).where(eq(membershipItems.id, tierId));
   if (!tier) return 'no-funds';
@@ -64,11 +74,30 @@ async function renewOnce(db: Database, sub: Subscription, settings: BillingSetti
   const k = periodIndex(sub.billingAnchorAt, tier.billingUnit, tier.billingPeriod, start);
   const end = periodBoundary(sub.billingAnchorAt, tier.billingUnit, tier.billingPeriod, k + 1);
   const key = `renew:${sub.id}:${start.getTime()}`;
-  const advance = async (tx: Parameters<Parameters<Database['transaction']>[0]>[0], transferId: string | null) => {
+  const advance = async (
+    tx: Parameters<Parameters<Database['transaction']>[0]>[0],
+    transferId: string | null,
+  ) => {
     const moved = await tx
       .update(subscriptions)
-      .set({ status: 'active', currentPeriodStart: start, currentPeriodEnd: end, graceEndsAt: null, failureCount: 0, membershipItemId: tier.id, level: tier.level, price: tier.price, pendingMembershipItemId: null })
-      .where(and(eq(subscriptions.id, sub.id), eq(subscriptions.currentPeriodEnd, start), inArray(subscriptions.status, ['trialing', 'active', 'grace'])));
+      .set({
+        status: 'active',
+        currentPeriodStart: start,
+        currentPeriodEnd: end,
+        graceEndsAt: null,
+        failureCount: 0,
+        membershipItemId: tier.id,
+        level: tier.level,
+        price: tier.price,
+        pendingMembershipItemId: null,
+      })
+      .where(
+        and(
+          eq(subscriptions.id, sub.id),
+          eq(subscriptions.currentPeriodEnd, start),
+          inArray(subscriptions.status, ['trialing', 'active', 'grace']),
+        ),
+      );
     if (
       !(await recordSubscriptionEvent(tx, moved, {
         subscriptionId: sub.id,
@@ -91,9 +120,18 @@ async function renewOnce(db: Database, sub: Subscription, settings: BillingSetti
       if (!settings.toss) return 'raced';
       return await renewByCard(db, settings.toss, sub, tier, start, settings, advance);
     }
-    const legs = paymentLegs(key, await walletId(db, sub.subscriberId), await walletId(db, sub.creatorId), tier.price, settings.feeBps, { type: 'subscription', id: sub.id });
+    const legs = paymentLegs(
+      key,
+      await walletId(db, sub.subscriberId),
+      await walletId(db, sub.creatorId),
+      tier.price,
+      settings.feeBps,
+      { type: 'subscription', id: sub.id },
+    );
     if (legs.length) {
-      const result = await postTransfers(db, legs, (tx, posted) => advance(tx, posted[0]?.id ?? null));
+      const result = await postTransfers(db, legs, (tx, posted) =>
+        advance(tx, posted[0]?.id ?? null),
+      );
       return result.replayed ? 'raced' : 'charged';
     }
     await db.transaction((tx) => advance(tx, null));
@@ -105,14 +143,24 @@ async function renewOnce(db: Database, sub: Subscription, settings: BillingSetti
   }
 }
 
-async function toGrace(db: Database, sub: Subscription, settings: BillingSettings): Promise<boolean> {
+async function toGrace(
+  db: Database,
+  sub: Subscription,
+  settings: BillingSettings,
+): Promise<boolean> {
   const graceEndsAt = addDays(sub.currentPeriodEnd, settings.graceDays);
   try {
     return await db.transaction(async (tx) => {
       const moved = await tx
         .update(subscriptions)
         .set({ status: 'grace', graceEndsAt, failureCount: sub.failureCount + 1 })
-        .where(and(eq(subscriptions.id, sub.id), inArray(subscriptions.status, ['trialing', 'active']), eq(subscriptions.currentPeriodEnd, sub.currentPeriodEnd)));
+        .where(
+          and(
+            eq(subscriptions.id, sub.id),
+            inArray(subscriptions.status, ['trialing', 'active']),
+            eq(subscriptions.currentPeriodEnd, sub.currentPeriodEnd),
+          ),
+        );
       return recordSubscriptionEvent(tx, moved, {
         subscriptionId: sub.id,
         type: 'grace_started',
@@ -138,11 +186,19 @@ async function reload(db: Database, id: string): Promise<Subscription | null> {
  * One renewal pass over due subscriptions (oldest first). `only` limits it to some subscriptions (an
  * operator renewing one account by hand, or a test that must not touch other tests' rows).
  */
-export async function runRenewals(db: Database, now: Date, settings: BillingSettings, options: { batch?: number; only?: string[] } = {}): Promise<RenewalReport> {
+export async function runRenewals(
+  db: Database,
+  now: Date,
+  settings: BillingSettings,
+  options: { batch?: number; only?: string[] } = {},
+): Promise<RenewalReport> {
   const batch = options.batch ?? 200;
   const report: RenewalReport = { examined: 0, charged: 0, expired: 0, toGrace: 0 };
   const dueNow = or(
-    and(inArray(subscriptions.status, ['trialing', 'active', 'canceled']), lte(subscriptions.currentPeriodEnd, now)),
+    and(
+      inArray(subscriptions.status, ['trialing', 'active', 'canceled']),
+      lte(subscriptions.currentPeriodEnd, now),
+    ),
     eq(subscriptions.status, 'grace'),
   );
   if (options.only && options.only.length === 0) return report;
@@ -158,7 +214,11 @@ export async function runRenewals(db: Database, now: Date, settings: BillingSett
     for (let i = 0; sub && i < MAX_CATCH_UP; i++) {
       if (sub.status === 'expired') break;
       if (sub.status === 'canceled' || !sub.autoRenew) {
-        if (sub.currentPeriodEnd <= now && (await expire(db, sub, sub.currentPeriodEnd, 'canceled'))) report.expired++;
+        if (
+          sub.currentPeriodEnd <= now &&
+          (await expire(db, sub, sub.currentPeriodEnd, 'canceled'))
+        )
+          report.expired++;
         break;
       }
       if (sub.status !== 'grace' && sub.currentPeriodEnd > now) break;
@@ -173,13 +233,32 @@ export async function runRenewals(db: Database, now: Date, settings: BillingSett
       if (sub.status === 'grace') {
         // A card is tried again on the next run as a new attempt (a new order id).
         if (sub.paymentMethod === 'card') {
-          await db.update(subscriptions).set({ failureCount: sub.failureCount + 1 }).where(and(eq(subscriptions.id, sub.id), eq(subscriptions.failureCount, sub.failureCount), eq(subscriptions.status, 'grace')));
+          await db
+            .update(subscriptions)
+            .set({ failureCount: sub.failureCount + 1 })
+            .where(
+              and(
+                eq(subscriptions.id, sub.id),
+                eq(subscriptions.failureCount, sub.failureCount),
+                eq(subscriptions.status, 'grace'),
+              ),
+            );
         }
-        if (sub.graceEndsAt && sub.graceEndsAt <= now && (await expire(db, sub, sub.graceEndsAt, 'grace ended'))) report.expired++;
+        if (
+          sub.graceEndsAt &&
+          sub.graceEndsAt <= now &&
+          (await expire(db, sub, sub.graceEndsAt, 'grace ended'))
+        )
+          report.expired++;
       } else if (await toGrace(db, sub, settings)) {
         report.toGrace++;
         const graced = await reload(db, sub.id);
-        if (graced?.graceEndsAt && graced.graceEndsAt <= now && (await expire(db, graced, graced.graceEndsAt, 'grace ended'))) report.expired++;
+        if (
+          graced?.graceEndsAt &&
+          graced.graceEndsAt <= now &&
+          (await expire(db, graced, graced.graceEndsAt, 'grace ended'))
+        )
+          report.expired++;
       }
       break;
     }

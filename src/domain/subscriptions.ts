@@ -7,7 +7,15 @@ import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
 import { TREASURY_WALLET_ID } from '../db/reference-data.ts';
-import { creators, membershipItems, subscriptionEvents, subscriptions, users, type MembershipItem, type Subscription } from '../db/schema/index.ts';
+import {
+  creators,
+  membershipItems,
+  subscriptionEvents,
+  subscriptions,
+  users,
+  type MembershipItem,
+  type Subscription,
+} from '../db/schema/index.ts';
 import { ApiError } from '../lib/errors.ts';
 import type { TossClient } from '../lib/toss.ts';
 import { grantsAccess, subscriptionGrantsAccess } from './gate.ts';
@@ -31,7 +39,12 @@ export interface BillingSettings {
  * The access fact the content gate needs: the viewer's highest level with this creator right now
  * (0 = none). Paid or trial periods count until their end; a subscription in grace counts until grace ends.
  */
-export async function activeLevel(db: Database, viewerId: string, creatorId: string, now: Date): Promise<number> {
+export async function activeLevel(
+  db: Database,
+  viewerId: string,
+  creatorId: string,
+  now: Date,
+): Promise<number> {
   const [row] = await db
     .select({ level: sql<number>`coalesce(max(${subscriptions.level}), 0)`.mapWith(Number) })
     .from(subscriptions)
@@ -65,10 +78,26 @@ export function paymentLegs(
   const fee = platformFee(amount, feeBps);
   const legs: TransferLeg[] = [];
   if (amount - fee > 0) {
-    legs.push({ idempotencyKey: `${key}:creator`, fromWalletId: fanWallet, toWalletId: creatorWallet, amount: amount - fee, reason, referenceType: reference.type, referenceId: reference.id });
+    legs.push({
+      idempotencyKey: `${key}:creator`,
+      fromWalletId: fanWallet,
+      toWalletId: creatorWallet,
+      amount: amount - fee,
+      reason,
+      referenceType: reference.type,
+      referenceId: reference.id,
+    });
   }
   if (fee > 0) {
-    legs.push({ idempotencyKey: `${key}:fee`, fromWalletId: fanWallet, toWalletId: TREASURY_WALLET_ID, amount: fee, reason: 'platform_fee', referenceType: reference.type, referenceId: reference.id });
+    legs.push({
+      idempotencyKey: `${key}:fee`,
+      fromWalletId: fanWallet,
+      toWalletId: TREASURY_WALLET_ID,
+      amount: fee,
+      reason: 'platform_fee',
+      referenceType: reference.type,
+      referenceId: reference.id,
+    });
   }
   return legs;
 }
@@ -113,7 +142,10 @@ export async function recordSubscriptionEvent(
   return true;
 }
 
-export async function subscriptionByEventKey(db: Database, key: string): Promise<Subscription | null> {
+export async function subscriptionByEventKey(
+  db: Database,
+  key: string,
+): Promise<Subscription | null> {
   return (await eventByKey(db, key))?.sub ?? null;
 }
 
@@ -156,35 +188,63 @@ async function replayed(
   return { subscription: found.sub, outcome, charged: found.event.amount, replayed: true };
 }
 
-export async function liveSubscription(db: Database, fanId: string, creatorId: string): Promise<Subscription | null> {
+export async function liveSubscription(
+  db: Database,
+  fanId: string,
+  creatorId: string,
+): Promise<Subscription | null> {
   const [row] = await db
     .select()
     .from(subscriptions)
-    .where(and(eq(subscriptions.subscriberId, fanId), eq(subscriptions.creatorId, creatorId), inArray(subscriptions.status, [...LIVE_STATUSES])));
+    .where(
+      and(
+        eq(subscriptions.subscriberId, fanId),
+        eq(subscriptions.creatorId, creatorId),
+        inArray(subscriptions.status, [...LIVE_STATUSES]),
+      ),
+    );
   return row ?? null;
 }
 
 async function tierForSale(db: Database, tierId: string): Promise<MembershipItem> {
-  const [tier] = await db.select().from(membershipItems).where(and(eq(membershipItems.id, tierId), sql`${membershipItems.deletedAt} is null`));
+  const [tier] = await db
+    .select()
+    .from(membershipItems)
+    .where(and(eq(membershipItems.id, tierId), sql`${membershipItems.deletedAt} is null`));
   if (!tier) throw new ApiError('NOT_FOUND', '멤버십을 찾을 수 없습니다.');
   return tier;
 }
 
 /** A tier this fan may buy now: it exists, is on sale and is not the fan's own. */
-export async function purchasableTier(db: Database, fanId: string, tierId: string): Promise<MembershipItem> {
+export async function purchasableTier(
+  db: Database,
+  fanId: string,
+  tierId: string,
+): Promise<MembershipItem> {
   const tier = await tierForSale(db, tierId);
-  if (tier.creatorId === fanId) throw new ApiError('CANNOT_SUBSCRIBE_OWN', '자신의 멤버십은 구독할 수 없습니다.');
+  if (tier.creatorId === fanId)
+    throw new ApiError('CANNOT_SUBSCRIBE_OWN', '자신의 멤버십은 구독할 수 없습니다.');
   if (!tier.isActive) throw new ApiError('MEMBERSHIP_INACTIVE', '판매 중이 아닌 멤버십입니다.');
   return tier;
 }
 
 /** One trial per fan and creator: a tier's trial applies only if the fan never had one with this creator. */
-export async function trialApplies(db: Database, fanId: string, tier: MembershipItem): Promise<boolean> {
+export async function trialApplies(
+  db: Database,
+  fanId: string,
+  tier: MembershipItem,
+): Promise<boolean> {
   if (tier.trialPeriod <= 0) return false;
   const had = await db
     .select({ id: subscriptions.id })
     .from(subscriptions)
-    .where(and(eq(subscriptions.subscriberId, fanId), eq(subscriptions.creatorId, tier.creatorId), isNotNull(subscriptions.trialEndsAt)))
+    .where(
+      and(
+        eq(subscriptions.subscriberId, fanId),
+        eq(subscriptions.creatorId, tier.creatorId),
+        isNotNull(subscriptions.trialEndsAt),
+      ),
+    )
     .limit(1);
   return had.length === 0;
 }
@@ -310,11 +370,27 @@ export function upgradeCharge(current: Subscription, newPrice: number, now: Date
   return Math.ceil(((newPrice - current.price) * left) / total);
 }
 
-async function changeTier(db: Database, current: Subscription, tier: MembershipItem, key: string, now: Date, settings: BillingSettings): Promise<SubscribeResult> {
+async function changeTier(
+  db: Database,
+  current: Subscription,
+  tier: MembershipItem,
+  key: string,
+  now: Date,
+  settings: BillingSettings,
+): Promise<SubscribeResult> {
   if (current.membershipItemId === tier.id) {
-    throw new ApiError('ALREADY_SUBSCRIBED', current.status === 'canceled' ? '해지 예정인 구독입니다. 해지 취소를 이용해 주세요.' : '이미 구독 중인 멤버십입니다.');
+    throw new ApiError(
+      'ALREADY_SUBSCRIBED',
+      current.status === 'canceled'
+        ? '해지 예정인 구독입니다. 해지 취소를 이용해 주세요.'
+        : '이미 구독 중인 멤버십입니다.',
+    );
   }
-  if (current.status === 'grace') throw new ApiError('ALREADY_SUBSCRIBED', '결제가 밀린 구독은 변경할 수 없습니다. 잔액을 충전해 주세요.');
+  if (current.status === 'grace')
+    throw new ApiError(
+      'ALREADY_SUBSCRIBED',
+      '결제가 밀린 구독은 변경할 수 없습니다. 잔액을 충전해 주세요.',
+    );
   const data = { requestTier: tier.id };
   if (tier.level < current.level) {
     if (current.pendingMembershipItemId === tier.id)
@@ -350,8 +426,18 @@ async function changeTier(db: Database, current: Subscription, tier: MembershipI
   const apply = async (tx: Tx, transferId: string | null) => {
     const updated = await tx
       .update(subscriptions)
-      .set({ membershipItemId: tier.id, level: tier.level, price: tier.price, pendingMembershipItemId: null })
-      .where(and(eq(subscriptions.id, current.id), eq(subscriptions.membershipItemId, current.membershipItemId)));
+      .set({
+        membershipItemId: tier.id,
+        level: tier.level,
+        price: tier.price,
+        pendingMembershipItemId: null,
+      })
+      .where(
+        and(
+          eq(subscriptions.id, current.id),
+          eq(subscriptions.membershipItemId, current.membershipItemId),
+        ),
+      );
     if (
       !(await recordSubscriptionEvent(tx, updated, {
         subscriptionId: current.id,
@@ -367,7 +453,17 @@ async function changeTier(db: Database, current: Subscription, tier: MembershipI
       throw new ApiError('CONFLICT', '구독이 동시에 변경되었습니다. 다시 시도해 주세요.');
     }
   };
-  const legs = amount > 0 ? paymentLegs(key, await walletOf(db, current.subscriberId), await walletOf(db, current.creatorId), amount, settings.feeBps, { type: 'subscription', id: current.id }) : [];
+  const legs =
+    amount > 0
+      ? paymentLegs(
+          key,
+          await walletOf(db, current.subscriberId),
+          await walletOf(db, current.creatorId),
+          amount,
+          settings.feeBps,
+          { type: 'subscription', id: current.id },
+        )
+      : [];
   if (legs.length) {
     const result = await postTransfers(db, legs, (tx, posted) => apply(tx, posted[0]?.id ?? null));
     if (result.replayed) {
@@ -383,13 +479,24 @@ async function ownLiveForTier(db: Database, fanId: string, tierId: string): Prom
   const [row] = await db
     .select()
     .from(subscriptions)
-    .where(and(eq(subscriptions.subscriberId, fanId), eq(subscriptions.membershipItemId, tierId), inArray(subscriptions.status, [...LIVE_STATUSES])));
+    .where(
+      and(
+        eq(subscriptions.subscriberId, fanId),
+        eq(subscriptions.membershipItemId, tierId),
+        inArray(subscriptions.status, [...LIVE_STATUSES]),
+      ),
+    );
   if (!row) throw new ApiError('NOT_FOUND', '구독을 찾을 수 없습니다.');
   return row;
 }
 
 /** Auto-renew off; access stays until the end of the paid (or trial) period. Repeating it changes nothing. */
-export async function cancel(db: Database, fanId: string, tierId: string, now: Date): Promise<Subscription> {
+export async function cancel(
+  db: Database,
+  fanId: string,
+  tierId: string,
+  now: Date,
+): Promise<Subscription> {
   const sub = await ownLiveForTier(db, fanId, tierId);
   if (sub.status === 'canceled') return sub;
   await db.transaction(async (tx) => {
@@ -411,11 +518,17 @@ export async function cancel(db: Database, fanId: string, tierId: string, now: D
 }
 
 /** Undo a cancellation before the period ends. */
-export async function resume(db: Database, fanId: string, tierId: string, now: Date): Promise<Subscription> {
+export async function resume(
+  db: Database,
+  fanId: string,
+  tierId: string,
+  now: Date,
+): Promise<Subscription> {
   const sub = await ownLiveForTier(db, fanId, tierId);
   if (sub.status !== 'canceled') return sub;
   if (sub.currentPeriodEnd <= now) throw new ApiError('NOT_FOUND', '이미 종료된 구독입니다.');
-  const back = sub.trialEndsAt && sub.trialEndsAt > now ? ('trialing' as const) : ('active' as const);
+  const back =
+    sub.trialEndsAt && sub.trialEndsAt > now ? ('trialing' as const) : ('active' as const);
   await db.transaction(async (tx) => {
     const moved = await tx
       .update(subscriptions)

@@ -5,14 +5,29 @@ import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { postingViews, postings } from '../db/schema/index.ts';
 
-export async function viewerKey(viewerId: string | null, ip: string, secret: string): Promise<string> {
+export async function viewerKey(
+  viewerId: string | null,
+  ip: string,
+  secret: string,
+): Promise<string> {
   if (viewerId) return `u:${viewerId}`;
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(ip)));
   return `ip:${[...mac.slice(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-export async function recordView(db: Database, postingId: string, key: string, now: Date): Promise<{ unique: boolean }> {
+export async function recordView(
+  db: Database,
+  postingId: string,
+  key: string,
+  now: Date,
+): Promise<{ unique: boolean }> {
   const day = now.toISOString().slice(0, 10);
   return db.transaction(async (tx) => {
     const r = await tx

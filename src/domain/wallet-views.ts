@@ -7,8 +7,11 @@ import { encodeCursor, type Keyset } from '../lib/cursor.ts';
 
 export async function walletsOf(db: Database, userId: string) {
   // When the current owner's ownership began (a correlated subquery: no GROUP BY over wide rows).
-  const ownedSince = sql<Date | null>`(select min(${walletOwnerships.startedAt}) from ${walletOwnerships}
-    where ${walletOwnerships.walletId} = ${wallets.id} and ${walletOwnerships.ownerId} = ${userId})`.mapWith(walletOwnerships.startedAt);
+  const ownedSince =
+    sql<Date | null>`(select min(${walletOwnerships.startedAt}) from ${walletOwnerships}
+    where ${walletOwnerships.walletId} = ${wallets.id} and ${walletOwnerships.ownerId} = ${userId})`.mapWith(
+      walletOwnerships.startedAt,
+    );
   const rows = await db
     .select({ wallet: wallets, token: tokenTypes, ownedSince })
     .from(wallets)
@@ -27,9 +30,19 @@ export async function walletsOf(db: Database, userId: string) {
 
 const REASON_CODES = new Map<number, string>(TRANSFER_REASONS.map((r) => [r.id, r.code]));
 
-export async function transferHistory(db: Database, walletId: string, after: Keyset | null, limit: number) {
+export async function transferHistory(
+  db: Database,
+  walletId: string,
+  after: Keyset | null,
+  limit: number,
+) {
   const mine = or(eq(transfers.fromWalletId, walletId), eq(transfers.toWalletId, walletId));
-  const page = after ? or(lt(transfers.createdAt, after.at), and(eq(transfers.createdAt, after.at), lt(transfers.id, after.id))) : undefined;
+  const page = after
+    ? or(
+        lt(transfers.createdAt, after.at),
+        and(eq(transfers.createdAt, after.at), lt(transfers.id, after.id)),
+      )
+    : undefined;
   const rows = await db
     .select()
     .from(transfers)
@@ -52,5 +65,9 @@ export async function transferHistory(db: Database, walletId: string, after: Key
     };
   });
   const last = rows[Math.min(rows.length, limit) - 1];
-  return { items, nextCursor: hasMore && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null, hasMore };
+  return {
+    items,
+    nextCursor: hasMore && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
+    hasMore,
+  };
 }

@@ -16,7 +16,13 @@ export async function ensureWallet(db: Database, userId: string): Promise<boolea
   try {
     await db.transaction(async (tx) => {
       const walletId = uuidv7();
-      await tx.insert(wallets).values({ id: walletId, ownerId: userId, tokenTypeId: KNG_TOKEN_TYPE_ID, kind: 'user', balance: 0 });
+      await tx.insert(wallets).values({
+        id: walletId,
+        ownerId: userId,
+        tokenTypeId: KNG_TOKEN_TYPE_ID,
+        kind: 'user',
+        balance: 0,
+      });
       await tx.insert(walletOwnerships).values({ walletId, ownerId: userId });
     });
     return true;
@@ -27,7 +33,10 @@ export async function ensureWallet(db: Database, userId: string): Promise<boolea
 }
 
 /** The user's KNG wallet (id and balance), if it exists. */
-export async function kngWallet(db: Database, userId: string): Promise<{ id: string; balance: number } | null> {
+export async function kngWallet(
+  db: Database,
+  userId: string,
+): Promise<{ id: string; balance: number } | null> {
   const [row] = await db
     .select({ id: wallets.id, balance: wallets.balance })
     .from(wallets)
@@ -41,7 +50,10 @@ export async function usersWithoutWallet(db: Database, limit: number): Promise<s
   const rows = await db
     .select({ id: users.id })
     .from(users)
-    .leftJoin(wallets, and(eq(wallets.ownerId, users.id), eq(wallets.tokenTypeId, KNG_TOKEN_TYPE_ID)))
+    .leftJoin(
+      wallets,
+      and(eq(wallets.ownerId, users.id), eq(wallets.tokenTypeId, KNG_TOKEN_TYPE_ID)),
+    )
     .where(and(eq(users.status, 'active'), isNull(wallets.id)))
     .orderBy(sql`${users.confirmedAt} asc`)
     .limit(limit);

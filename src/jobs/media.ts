@@ -35,35 +35,68 @@ export interface MediaJob {
   purpose: Media['purpose'];
 }
 
-export const outputPrefixOf = (m: Pick<Media, 'ownerId' | 'id'>) => `processed/${m.ownerId}/${m.id}/`;
+export const outputPrefixOf = (m: Pick<Media, 'ownerId' | 'id'>) =>
+  `processed/${m.ownerId}/${m.id}/`;
 
-export async function signedHeaders(secret: string, purpose: 'job' | 'callback', body: string, now: Date): Promise<Record<string, string>> {
+export async function signedHeaders(
+  secret: string,
+  purpose: 'job' | 'callback',
+  body: string,
+  now: Date,
+): Promise<Record<string, string>> {
   const ts = String(Math.floor(now.getTime() / 1000));
-  return { 'content-type': 'application/json', [TIMESTAMP_HEADER]: ts, [SIGNATURE_HEADER]: await hmacHex(secret, `${purpose}:${ts}.${body}`) };
+  return {
+    'content-type': 'application/json',
+    [TIMESTAMP_HEADER]: ts,
+    [SIGNATURE_HEADER]: await hmacHex(secret, `${purpose}:${ts}.${body}`),
+  };
 }
 
 /** Checks a signed request: a fresh timestamp (±5 minutes) and the HMAC over purpose, timestamp and body. */
-export async function verifySigned(secret: string, purpose: 'job' | 'callback', headers: Headers, body: string, now: Date): Promise<void> {
+export async function verifySigned(
+  secret: string,
+  purpose: 'job' | 'callback',
+  headers: Headers,
+  body: string,
+  now: Date,
+): Promise<void> {
   const ts = headers.get(TIMESTAMP_HEADER) ?? '';
   const sig = headers.get(SIGNATURE_HEADER) ?? '';
-  if (!/^\d{1,12}$/.test(ts) || !sig) throw new ApiError('INVALID_SIGNATURE', '서명이 없는 요청입니다.');
-  if (Math.abs(now.getTime() / 1000 - Number(ts)) > SIGNATURE_TOLERANCE_SECONDS) throw new ApiError('INVALID_SIGNATURE', '서명 시각이 허용 범위를 벗어났습니다.');
-  if (!(await hmacVerify(secret, `${purpose}:${ts}.${body}`, sig))) throw new ApiError('INVALID_SIGNATURE', '서명이 올바르지 않습니다.');
+  if (!/^\d{1,12}$/.test(ts) || !sig)
+    throw new ApiError('INVALID_SIGNATURE', '서명이 없는 요청입니다.');
+  if (Math.abs(now.getTime() / 1000 - Number(ts)) > SIGNATURE_TOLERANCE_SECONDS)
+    throw new ApiError('INVALID_SIGNATURE', '서명 시각이 허용 범위를 벗어났습니다.');
+  if (!(await hmacVerify(secret, `${purpose}:${ts}.${body}`, sig)))
+    throw new ApiError('INVALID_SIGNATURE', '서명이 올바르지 않습니다.');
 }
 
 /**
  * Sends one media to media-service as a new job (attempt n+1). The claim is a guarded update, so parallel
  * deliveries of the same message send one job; a send that fails throws and the queue retries.
  */
-export async function dispatchMediaJob(db: Database, env: Env, mediaId: string, now: Date): Promise<'sent' | 'skipped' | 'failed'> {
+export async function dispatchMediaJob(
+  db: Database,
+  env: Env,
+  mediaId: string,
+  now: Date,
+): Promise<'sent' | 'skipped' | 'failed'> {
   const [media] = await db.select().from(medias).where(eq(medias.id, mediaId));
   // Only "uploaded" is dispatched: a duplicate delivery for a media already processing changes nothing.
   if (!media || media.deletedAt || media.status !== 'uploaded') return 'skipped';
   if (media.processingAttempts >= MAX_JOB_ATTEMPTS) {
     await db
       .update(medias)
-      .set({ status: 'failed', errorMessage: `처리가 ${MAX_JOB_ATTEMPTS}번 시도 후에도 끝나지 않았습니다.` })
-      .where(and(eq(medias.id, media.id), eq(medias.processingAttempts, media.processingAttempts), eq(medias.status, media.status)));
+      .set({
+        status: 'failed',
+        errorMessage: `처리가 ${MAX_JOB_ATTEMPTS}번 시도 후에도 끝나지 않았습니다.`,
+      })
+      .where(
+        and(
+          eq(medias.id, media.id),
+          eq(medias.processingAttempts, media.processingAttempts),
+          eq(medias.status, media.status),
+        ),
+      );
     return 'failed';
   }
   const attempt = media.processingAttempts + 1;
@@ -71,7 +104,13 @@ export async function dispatchMediaJob(db: Database, env: Env, mediaId: string, 
   const claimed = await db
     .update(medias)
     .set({ status: 'processing', processingJobId: jobId, processingAttempts: attempt, progress: 0 })
-    .where(and(eq(medias.id, media.id), eq(medias.status, media.status), eq(medias.processingAttempts, media.processingAttempts)));
+    .where(
+      and(
+        eq(medias.id, media.id),
+        eq(medias.status, media.status),
+        eq(medias.processingAttempts, media.processingAttempts),
+      ),
+    );
   if (claimed.rowsAffected !== 1) return 'skipped';
   const job: MediaJob = {
     jobId,
@@ -86,17 +125,37 @@ export async function dispatchMediaJob(db: Database, env: Env, mediaId: string, 
   };
   const body = JSON.stringify(job);
   try {
-    const res = await fetch(`${env.MEDIA_SERVICE_URL.replace(/\/$/, '')}/jobs`, { method: 'POST', headers: await signedHeaders(env.MEDIA_SERVICE_SECRET, 'job', body, now), body });
-    if (!res.ok) throw new Error(`media-service refused job ${jobId}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+    const res = await fetch(`${env.MEDIA_SERVICE_URL.replace(/\/$/, '')}/jobs`, {
+      method: 'POST',
+      headers: await signedHeaders(env.MEDIA_SERVICE_SECRET, 'job', body, now),
+      body,
+    });
+    if (!res.ok)
+      throw new Error(
+        `media-service refused job ${jobId}: ${res.status} ${(await res.text()).slice(0, 200)}`,
+      );
   } catch (err) {
     // Not sent: back to "uploaded" so that the queue's retry dispatches it again (the attempt still counts).
-    await db.update(medias).set({ status: 'uploaded' }).where(and(eq(medias.id, media.id), eq(medias.status, 'processing'), eq(medias.processingJobId, jobId)));
+    await db
+      .update(medias)
+      .set({ status: 'uploaded' })
+      .where(
+        and(
+          eq(medias.id, media.id),
+          eq(medias.status, 'processing'),
+          eq(medias.processingJobId, jobId),
+        ),
+      );
     throw err;
   }
   return 'sent';
 }
 
-export async function consumeMediaBatch(batch: MessageBatch<unknown>, env: Env, logger: Logger): Promise<void> {
+export async function consumeMediaBatch(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  logger: Logger,
+): Promise<void> {
   const db = createDb(env.DATABASE_URL);
   for (const message of batch.messages) {
     const body = message.body as { mediaId?: unknown };
@@ -107,10 +166,18 @@ export async function consumeMediaBatch(batch: MessageBatch<unknown>, env: Env, 
     }
     try {
       const outcome = await dispatchMediaJob(db, env, body.mediaId, new Date());
-      logger.info('media queue: dispatched', { mediaId: body.mediaId, outcome, attempts: message.attempts });
+      logger.info('media queue: dispatched', {
+        mediaId: body.mediaId,
+        outcome,
+        attempts: message.attempts,
+      });
       message.ack();
     } catch (err) {
-      logger.warn('media queue: dispatch failed, will retry', { mediaId: body.mediaId, attempts: message.attempts, error: err });
+      logger.warn('media queue: dispatch failed, will retry', {
+        mediaId: body.mediaId,
+        attempts: message.attempts,
+        error: err,
+      });
       message.retry({ delaySeconds: backoffSeconds(message.attempts) });
     }
   }
@@ -127,7 +194,16 @@ export async function sweepStuckMedia(env: Env, logger: Logger, now: Date): Prom
   for (const m of stuck) {
     if (m.status === 'uploaded') ids.push(m.id);
     else {
-      const reset = await db.update(medias).set({ status: 'uploaded' }).where(and(eq(medias.id, m.id), eq(medias.status, 'processing'), eq(medias.processingAttempts, m.processingAttempts)));
+      const reset = await db
+        .update(medias)
+        .set({ status: 'uploaded' })
+        .where(
+          and(
+            eq(medias.id, m.id),
+            eq(medias.status, 'processing'),
+            eq(medias.processingAttempts, m.processingAttempts),
+          ),
+        );
       if (reset.rowsAffected === 1) ids.push(m.id);
     }
   }
@@ -162,31 +238,52 @@ export type ProcessingCallback = z.infer<typeof callbackSchema>;
  * Applies one processing callback once: (job, event) is recorded in the same transaction as the change, so a
  * replay finds its row (REPLAYED); only the media's current job may change it, and only from "processing".
  */
-export async function applyCallback(db: Database, cb: ProcessingCallback, now: Date): Promise<void> {
-  if (cb.state === 'complete' && !cb.result) throw new ApiError('VALIDATION_FAILED', 'complete needs a result', { details: [{ path: 'result', message: 'required when state is complete' }] });
+export async function applyCallback(
+  db: Database,
+  cb: ProcessingCallback,
+  now: Date,
+): Promise<void> {
+  if (cb.state === 'complete' && !cb.result)
+    throw new ApiError('VALIDATION_FAILED', 'complete needs a result', {
+      details: [{ path: 'result', message: 'required when state is complete' }],
+    });
   const event = cb.state === 'progressing' ? `progressing:${cb.progress ?? 0}` : cb.state;
   await db.transaction(async (tx) => {
-    const inserted = await tx.insert(mediaJobEvents).ignore().values({ jobId: cb.jobId, event, mediaId: cb.mediaId });
+    const inserted = await tx
+      .insert(mediaJobEvents)
+      .ignore()
+      .values({ jobId: cb.jobId, event, mediaId: cb.mediaId });
     if (inserted.rowsAffected !== 1) throw new ApiError('REPLAYED', '이미 반영된 콜백입니다.');
     const [media] = await tx.select().from(medias).where(eq(medias.id, cb.mediaId)).for('update');
     if (!media) throw new ApiError('NOT_FOUND', '미디어를 찾을 수 없습니다.');
     if (media.processingJobId !== cb.jobId || media.status !== 'processing') {
-      throw new ApiError('INVALID_STATE', `이 작업(${cb.jobId})은 지금 미디어 상태(${media.status})를 바꿀 수 없습니다.`);
+      throw new ApiError(
+        'INVALID_STATE',
+        `이 작업(${cb.jobId})은 지금 미디어 상태(${media.status})를 바꿀 수 없습니다.`,
+      );
     }
     if (cb.state === 'progressing') {
-      await tx.update(medias).set({ progress: sql`greatest(${medias.progress}, ${Math.min(cb.progress ?? 0, 99)})` }).where(eq(medias.id, media.id));
+      await tx
+        .update(medias)
+        .set({ progress: sql`greatest(${medias.progress}, ${Math.min(cb.progress ?? 0, 99)})` })
+        .where(eq(medias.id, media.id));
       return;
     }
     if (cb.state === 'error') {
       // The machine code first (e.g. CONTENT_MISMATCH), then the reason.
-      const message = [cb.errorCode, cb.errorMessage].filter(Boolean).join(': ') || 'processing failed';
-      await tx.update(medias).set({ status: 'failed', errorMessage: message.slice(0, 500) }).where(eq(medias.id, media.id));
+      const message =
+        [cb.errorCode, cb.errorMessage].filter(Boolean).join(': ') || 'processing failed';
+      await tx
+        .update(medias)
+        .set({ status: 'failed', errorMessage: message.slice(0, 500) })
+        .where(eq(medias.id, media.id));
       return;
     }
     const result = cb.result!;
     const prefix = outputPrefixOf(media);
     const keys = [...Object.values(result.variants), ...result.thumbnails];
-    if (keys.some((k) => !k.startsWith(prefix) || k.includes('..'))) throw new ApiError('VALIDATION_FAILED', `outputs must be under ${prefix}`);
+    if (keys.some((k) => !k.startsWith(prefix) || k.includes('..')))
+      throw new ApiError('VALIDATION_FAILED', `outputs must be under ${prefix}`);
     await tx
       .update(medias)
       .set({

@@ -15,14 +15,20 @@ export interface WalletMessage {
 }
 
 export function isWalletMessage(body: unknown): body is WalletMessage {
-  return typeof body === 'object' && body !== null && typeof (body as WalletMessage).userId === 'string';
+  return (
+    typeof body === 'object' && body !== null && typeof (body as WalletMessage).userId === 'string'
+  );
 }
 
 export function backoffSeconds(attempts: number): number {
   return Math.min(5 * 2 ** Math.max(0, attempts - 1), 300);
 }
 
-export async function consumeWalletBatch(batch: MessageBatch<unknown>, env: Env, logger: Logger): Promise<void> {
+export async function consumeWalletBatch(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  logger: Logger,
+): Promise<void> {
   const db = createDb(env.DATABASE_URL);
   for (const message of batch.messages) {
     if (!isWalletMessage(message.body)) {
@@ -32,30 +38,50 @@ export async function consumeWalletBatch(batch: MessageBatch<unknown>, env: Env,
     }
     try {
       const created = await ensureWallet(db, message.body.userId);
-      logger.info('wallet queue: processed', { userId: message.body.userId, created, attempts: message.attempts });
+      logger.info('wallet queue: processed', {
+        userId: message.body.userId,
+        created,
+        attempts: message.attempts,
+      });
       message.ack();
     } catch (err) {
-      logger.warn('wallet queue: failed, will retry', { userId: message.body.userId, attempts: message.attempts, error: err });
+      logger.warn('wallet queue: failed, will retry', {
+        userId: message.body.userId,
+        attempts: message.attempts,
+        error: err,
+      });
       message.retry({ delaySeconds: backoffSeconds(message.attempts) });
     }
   }
 }
 
-export async function consumeWalletDeadLetters(batch: MessageBatch<unknown>, logger: Logger): Promise<void> {
+export async function consumeWalletDeadLetters(
+  batch: MessageBatch<unknown>,
+  logger: Logger,
+): Promise<void> {
   for (const message of batch.messages) {
     // Kept visible in the logs; the sweeper creates the wallet on its next run.
-    logger.error('wallet queue: message dead-lettered', { messageId: message.id, body: message.body, attempts: message.attempts });
+    logger.error('wallet queue: message dead-lettered', {
+      messageId: message.id,
+      body: message.body,
+      attempts: message.attempts,
+    });
     message.ack();
   }
 }
 
-export async function sweepMissingWallets(env: Env, logger: Logger, batchSize = 100): Promise<number> {
+export async function sweepMissingWallets(
+  env: Env,
+  logger: Logger,
+  batchSize = 100,
+): Promise<number> {
   const db = createDb(env.DATABASE_URL);
   const ids = await usersWithoutWallet(db, batchSize);
   let repaired = 0;
   for (const id of ids) {
     if (await ensureWallet(db, id)) repaired++;
   }
-  if (ids.length) logger.warn('wallet sweeper: repaired users without a wallet', { found: ids.length, repaired });
+  if (ids.length)
+    logger.warn('wallet sweeper: repaired users without a wallet', { found: ids.length, repaired });
   return repaired;
 }

@@ -7,7 +7,10 @@ export interface Keyset {
 }
 
 export function encodeCursor(k: Keyset): string {
-  return btoa(JSON.stringify([k.at.getTime(), k.id])).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(JSON.stringify([k.at.getTime(), k.id]))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 export function decodeCursor(cursor: string | undefined): Keyset | null {
@@ -18,6 +21,8 @@ export function decodeCursor(cursor: string | undefined): Keyset | null {
     if (!Number.isFinite(ms) || typeof id !== 'string' || id.length > 64) throw new Error('bad');
     return { at: new Date(ms), id };
   } catch {
-    throw new ApiError('VALIDATION_FAILED', '잘못된 커서입니다.', { details: [{ path: 'cursor', message: 'invalid cursor' }] });
+    throw new ApiError('VALIDATION_FAILED', '잘못된 커서입니다.', {
+      details: [{ path: 'cursor', message: 'invalid cursor' }],
+    });
   }
 }

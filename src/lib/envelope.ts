@@ -28,7 +28,9 @@ export function ok<T, S extends ContentfulStatusCode = 200>(
   options: { status?: S; message?: string } = {},
 ) {
   const body: SuccessBody<T> =
-    options.message === undefined ? { success: true, data } : { success: true, message: options.message, data };
+    options.message === undefined
+      ? { success: true, data }
+      : { success: true, message: options.message, data };
   return c.json(body, (options.status ?? 200) as S);
 }
 
@@ -44,7 +46,12 @@ export function errorBody(
   requestId: string,
   details?: ErrorDetail[],
 ): ErrorBody {
-  const data: ErrorBody['data'] = { statusCode: status, code, requestId, timestamp: new Date().toISOString() };
+  const data: ErrorBody['data'] = {
+    statusCode: status,
+    code,
+    requestId,
+    timestamp: new Date().toISOString(),
+  };
   if (details && details.length) data.details = details;
   return { success: false, message, data };
 }

@@ -32,19 +32,31 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   const logger = c.get('services')?.logger ?? createLogger('info', { requestId });
   if (err instanceof ApiError) {
     if (err.headers) for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-    if (err.status === 503 && !err.headers?.['Retry-After']) c.header('Retry-After', String(RETRY_AFTER_SECONDS));
-    return c.json(errorBody(err.status, err.code, err.message, requestId, err.details), err.status as ContentfulStatusCode);
+    if (err.status === 503 && !err.headers?.['Retry-After'])
+      c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+    return c.json(
+      errorBody(err.status, err.code, err.message, requestId, err.details),
+      err.status as ContentfulStatusCode,
+    );
   }
   if (err instanceof HTTPException && HTTP_CODES[err.status]) {
     const code = HTTP_CODES[err.status] as ErrorCode;
-    return c.json(errorBody(err.status, code, DEFAULT_MESSAGES[code], requestId), err.status as ContentfulStatusCode);
+    return c.json(
+      errorBody(err.status, code, DEFAULT_MESSAGES[code], requestId),
+      err.status as ContentfulStatusCode,
+    );
   }
   const outage = databaseOutage(err);
   if (outage) {
     // Refused, reset, past its deadline or "unavailable": retryable, and (transactions being
     // atomic) nothing was half-written. A COMMIT cut off this way may still have landed: retries go
     // through idempotency keys.
-    logger.warn('database unavailable', { reason: outage.reason, error: err, method: c.req.method, path: c.req.path });
+    logger.warn('database unavailable', {
+      reason: outage.reason,
+      error: err,
+      method: c.req.method,
+      path: c.req.path,
+    });
     c.header('Retry-After', String(RETRY_AFTER_SECONDS));
     const message = '데이터베이스에 일시적으로 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.';
     return c.json(errorBody(503, 'SERVICE_UNAVAILABLE', message, requestId), 503);
@@ -59,5 +71,13 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
 
 export function handleNotFound(c: Context<AppEnv>): Response {
   const requestId = c.get('requestId') ?? 'unknown';
-  return c.json(errorBody(404, 'NOT_FOUND', `${c.req.method} ${c.req.path} 경로를 찾을 수 없습니다.`, requestId), 404);
+  return c.json(
+    errorBody(
+      404,
+      'NOT_FOUND',
+      `${c.req.method} ${c.req.path} 경로를 찾을 수 없습니다.`,
+      requestId,
+    ),
+    404,
+  );
 }

@@ -2,7 +2,8 @@
 // name looks secret are replaced before anything is written.
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const SECRET_KEY = /pass(word)?|secret|token|authorization|cookie|session|signature|credential|api[-_]?key/i;
+const SECRET_KEY =
+  /pass(word)?|secret|token|authorization|cookie|session|signature|credential|api[-_]?key/i;
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -19,14 +20,20 @@ export function redact(value: unknown, depth = 0): unknown {
   }
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1);
+  for (const [k, v] of Object.entries(value))
+    out[k] = SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1);
   return out;
 }
 
 export function createLogger(level: LogLevel, base: Record<string, unknown> = {}): Logger {
   const write = (at: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[at] < ORDER[level]) return;
-    const line = JSON.stringify({ level: at, time: new Date().toISOString(), msg, ...(redact({ ...base, ...fields }) as object) });
+    const line = JSON.stringify({
+      level: at,
+      time: new Date().toISOString(),
+      msg,
+      ...(redact({ ...base, ...fields }) as object),
+    });
     if (at === 'error') console.error(line);
     else if (at === 'warn') console.warn(line);
     else console.log(line);

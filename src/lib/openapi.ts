@@ -13,7 +13,12 @@ export const ErrorBodySchema = z
     message: z.string().openapi({ example: '입력값이 올바르지 않습니다.' }),
     data: z.object({
       statusCode: z.number().int(),
-      code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...Array<keyof typeof ERROR_STATUS>]),
+      code: z.enum(
+        Object.keys(ERROR_STATUS) as [
+          keyof typeof ERROR_STATUS,
+          ...Array<keyof typeof ERROR_STATUS>,
+        ],
+      ),
       requestId: z.string(),
       timestamp: z.string(),
       details: z.array(z.object({ path: z.string().optional(), message: z.string() })).optional(),
@@ -38,7 +43,9 @@ export function upperEnum(values: readonly string[]) {
  * `required` when the request sends none, so a body-less POST would reach the handler unvalidated.
  */
 export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
-  return { body: { content: { 'application/json': { schema } }, required: true as const, description } };
+  return {
+    body: { content: { 'application/json': { schema } }, required: true as const, description },
+  };
 }
 
 /**

@@ -13,8 +13,11 @@ export function clientIp(c: Context<AppEnv>): string {
 
 export async function limitAuth(c: Context<AppEnv>, action: string, email?: string): Promise<void> {
   const env = c.get('env');
-  const checks: Array<Promise<{ success: boolean }>> = [env.RL_AUTH_IP.limit({ key: `${action}:ip:${clientIp(c)}` })];
-  if (email) checks.push(env.RL_AUTH_EMAIL.limit({ key: `${action}:email:${email.toLowerCase()}` }));
+  const checks: Array<Promise<{ success: boolean }>> = [
+    env.RL_AUTH_IP.limit({ key: `${action}:ip:${clientIp(c)}` }),
+  ];
+  if (email)
+    checks.push(env.RL_AUTH_EMAIL.limit({ key: `${action}:email:${email.toLowerCase()}` }));
   const results = await Promise.all(checks);
   if (results.some((r) => !r.success)) {
     throw new ApiError('RATE_LIMITED', '요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.', {

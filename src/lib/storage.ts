@@ -6,11 +6,21 @@ import { XMLParser } from 'fast-xml-parser';
 import type { Env } from '../env.ts';
 import { ApiError } from './errors.ts';
 
-type StorageEnv = Pick<Env, 'S3_ENDPOINT' | 'S3_BUCKET' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY'>;
+type StorageEnv = Pick<
+  Env,
+  'S3_ENDPOINT' | 'S3_BUCKET' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY'
+>;
 
 export function storageClient(env: StorageEnv): AwsClient {
   // Retries (with backoff) on 5xx and network errors are aws4fetch's own.
-  return new AwsClient({ accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY, region: env.S3_REGION, service: 's3', retries: 3, initRetryMs: 100 });
+  return new AwsClient({
+    accessKeyId: env.S3_ACCESS_KEY_ID,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+    region: env.S3_REGION,
+    service: 's3',
+    retries: 3,
+    initRetryMs: 100,
+  });
 }
 
 export function objectUrl(env: StorageEnv, key: string): string {
@@ -45,33 +55,56 @@ export async function presignGet(env: Env, key: string): Promise<string> {
   return presign(env, key, { method: 'GET', expiresIn: env.MEDIA_URL_TTL_SECONDS });
 }
 
-async function send(env: StorageEnv, key: string, init: RequestInit & { query?: Record<string, string> } = {}): Promise<Response> {
+async function send(
+  env: StorageEnv,
+  key: string,
+  init: RequestInit & { query?: Record<string, string> } = {},
+): Promise<Response> {
   const url = new URL(objectUrl(env, key));
   for (const [k, v] of Object.entries(init.query ?? {})) url.searchParams.set(k, v);
   try {
     return await storageClient(env).fetch(url.toString(), init);
   } catch (err) {
-    throw new ApiError('STORAGE_UNAVAILABLE', '저장소에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.', { cause: err });
+    throw new ApiError(
+      'STORAGE_UNAVAILABLE',
+      '저장소에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.',
+      { cause: err },
+    );
   }
 }
 
 async function expectOk(res: Response, what: string): Promise<Response> {
   if (res.ok) return res;
   const body = await res.text().catch(() => '');
-  if (res.status >= 500) throw new ApiError('STORAGE_UNAVAILABLE', '저장소에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.', { cause: new Error(`${what}: ${res.status} ${body.slice(0, 200)}`) });
+  if (res.status >= 500)
+    throw new ApiError(
+      'STORAGE_UNAVAILABLE',
+      '저장소에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.',
+      { cause: new Error(`${what}: ${res.status} ${body.slice(0, 200)}`) },
+    );
   throw new Error(`storage ${what} failed: ${res.status} ${body.slice(0, 200)}`);
 }
 
 /** HEAD of an object: its size and type, or null when it does not exist. */
-export async function headObject(env: StorageEnv, key: string): Promise<{ size: number; contentType: string | null } | null> {
+export async function headObject(
+  env: StorageEnv,
+  key: string,
+): Promise<{ size: number; contentType: string | null } | null> {
   const res = await send(env, key, { method: 'HEAD' });
   if (res.status === 404) return null;
   await expectOk(res, 'HEAD');
-  return { size: Number(res.headers.get('content-length') ?? -1), contentType: res.headers.get('content-type') };
+  return {
+    size: Number(res.headers.get('content-length') ?? -1),
+    contentType: res.headers.get('content-type'),
+  };
 }
 
 /** GET of an object, passing a Range through; 404 → null. */
-export async function getObject(env: StorageEnv, key: string, range?: string | null): Promise<Response | null> {
+export async function getObject(
+  env: StorageEnv,
+  key: string,
+  range?: string | null,
+): Promise<Response | null> {
   const res = await send(env, key, { method: 'GET', headers: range ? { range } : {} });
   if (res.status === 404) return null;
   if (res.status === 416) return res;
@@ -83,7 +116,11 @@ export async function deleteObject(env: StorageEnv, key: string): Promise<void> 
   if (res.status !== 404) await expectOk(res, 'DELETE');
 }
 
-const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (name) => name === 'Contents' });
+const xml = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  isArray: (name) => name === 'Contents',
+});
 
 /** Every key under a prefix (ListObjectsV2, following continuation tokens). */
 export async function listKeys(env: StorageEnv, prefix: string): Promise<string[]> {
@@ -98,10 +135,18 @@ export async function listKeys(env: StorageEnv, prefix: string): Promise<string[
     try {
       res = await storageClient(env).fetch(url.toString());
     } catch (err) {
-      throw new ApiError('STORAGE_UNAVAILABLE', '저장소에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.', { cause: err });
+      throw new ApiError(
+        'STORAGE_UNAVAILABLE',
+        '저장소에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.',
+        { cause: err },
+      );
     }
     const doc = xml.parse(await (await expectOk(res, 'ListObjectsV2')).text()) as {
-      ListBucketResult?: { Contents?: Array<{ Key: string }>; IsTruncated?: string; NextContinuationToken?: string };
+      ListBucketResult?: {
+        Contents?: Array<{ Key: string }>;
+        IsTruncated?: string;
+        NextContinuationToken?: string;
+      };
     };
     const result = doc.ListBucketResult;
     for (const c of result?.Contents ?? []) keys.push(String(c.Key));
@@ -110,26 +155,56 @@ export async function listKeys(env: StorageEnv, prefix: string): Promise<string[
   return keys;
 }
 
-export async function createMultipartUpload(env: StorageEnv, key: string, contentType: string): Promise<string> {
-  const res = await expectOk(await send(env, key, { method: 'POST', query: { uploads: '' }, headers: { 'content-type': contentType } }), 'CreateMultipartUpload');
-  const doc = xml.parse(await res.text()) as { InitiateMultipartUploadResult?: { UploadId?: string } };
+export async function createMultipartUpload(
+  env: StorageEnv,
+  key: string,
+  contentType: string,
+): Promise<string> {
+  const res = await expectOk(
+    await send(env, key, {
+      method: 'POST',
+      query: { uploads: '' },
+      headers: { 'content-type': contentType },
+    }),
+    'CreateMultipartUpload',
+  );
+  const doc = xml.parse(await res.text()) as {
+    InitiateMultipartUploadResult?: { UploadId?: string };
+  };
   const id = doc.InitiateMultipartUploadResult?.UploadId;
   if (!id) throw new Error('storage CreateMultipartUpload answered without an UploadId');
   return id;
 }
 
-export async function completeMultipartUpload(env: StorageEnv, key: string, uploadId: string, parts: Array<{ partNumber: number; etag: string }>): Promise<'ok' | 'invalid'> {
+export async function completeMultipartUpload(
+  env: StorageEnv,
+  key: string,
+  uploadId: string,
+  parts: Array<{ partNumber: number; etag: string }>,
+): Promise<'ok' | 'invalid'> {
   const body = `<CompleteMultipartUpload>${parts
-    .map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${p.etag.replace(/[<>&]/g, '')}</ETag></Part>`)
+    .map(
+      (p) =>
+        `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${p.etag.replace(/[<>&]/g, '')}</ETag></Part>`,
+    )
     .join('')}</CompleteMultipartUpload>`;
-  const res = await send(env, key, { method: 'POST', query: { uploadId }, body, headers: { 'content-type': 'application/xml' } });
+  const res = await send(env, key, {
+    method: 'POST',
+    query: { uploadId },
+    body,
+    headers: { 'content-type': 'application/xml' },
+  });
   if (res.status === 400 || res.status === 404) return 'invalid';
   const text = await (await expectOk(res, 'CompleteMultipartUpload')).text();
   // S3 may answer 200 with an <Error> body.
   return /<Error>/.test(text) ? 'invalid' : 'ok';
 }
 
-export async function abortMultipartUpload(env: StorageEnv, key: string, uploadId: string): Promise<void> {
+export async function abortMultipartUpload(
+  env: StorageEnv,
+  key: string,
+  uploadId: string,
+): Promise<void> {
   const res = await send(env, key, { method: 'DELETE', query: { uploadId } });
   if (res.status !== 404) await expectOk(res, 'AbortMultipartUpload');
 }

@@ -7,7 +7,15 @@ export interface TossPayment {
   paymentKey: string;
   orderId: string;
   orderName?: string;
-  status: 'READY' | 'IN_PROGRESS' | 'WAITING_FOR_DEPOSIT' | 'DONE' | 'CANCELED' | 'PARTIAL_CANCELED' | 'ABORTED' | 'EXPIRED';
+  status:
+    | 'READY'
+    | 'IN_PROGRESS'
+    | 'WAITING_FOR_DEPOSIT'
+    | 'DONE'
+    | 'CANCELED'
+    | 'PARTIAL_CANCELED'
+    | 'ABORTED'
+    | 'EXPIRED';
   method?: string | null;
   totalAmount: number;
   balanceAmount: number;
@@ -51,8 +59,15 @@ export class TossClient {
     this.attempts = attempts;
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Basic ${btoa(`${this.env.TOSS_SECRET_KEY}:`)}` };
+  private async call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    idempotencyKey?: string,
+  ): Promise<T> {
+    const headers: Record<string, string> = {
+      authorization: `Basic ${btoa(`${this.env.TOSS_SECRET_KEY}:`)}`,
+    };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey.slice(0, 300);
     let last: unknown;
@@ -73,7 +88,12 @@ export class TossClient {
             return {};
           }
         })();
-        if (res.status < 500) throw new TossRejected(res.status, err.code ?? `HTTP_${res.status}`, err.message ?? text.slice(0, 200));
+        if (res.status < 500)
+          throw new TossRejected(
+            res.status,
+            err.code ?? `HTTP_${res.status}`,
+            err.message ?? text.slice(0, 200),
+          );
         last = new TossUnavailable(`Toss ${method} ${path}: ${res.status} ${err.code ?? ''}`);
       } catch (err) {
         if (err instanceof TossRejected) throw err;
@@ -83,10 +103,15 @@ export class TossClient {
       if (method === 'POST' && !idempotencyKey) break;
       await new Promise((r) => setTimeout(r, 200 * 2 ** i));
     }
-    throw last instanceof TossUnavailable ? last : new TossUnavailable(`Toss ${method} ${path}: ${(last as Error)?.message ?? 'no answer'}`);
+    throw last instanceof TossUnavailable
+      ? last
+      : new TossUnavailable(`Toss ${method} ${path}: ${(last as Error)?.message ?? 'no answer'}`);
   }
 
-  confirm(input: { paymentKey: string; orderId: string; amount: number }, idempotencyKey: string): Promise<TossPayment> {
+  confirm(
+    input: { paymentKey: string; orderId: string; amount: number },
+    idempotencyKey: string,
+  ): Promise<TossPayment> {
     return this.call('POST', '/v1/payments/confirm', input, idempotencyKey);
   }
 
@@ -98,15 +123,36 @@ export class TossClient {
     return this.call('GET', `/v1/payments/orders/${encodeURIComponent(orderId)}`);
   }
 
-  cancel(paymentKey: string, input: { cancelReason: string; cancelAmount?: number }, idempotencyKey: string): Promise<TossPayment> {
-    return this.call('POST', `/v1/payments/${encodeURIComponent(paymentKey)}/cancel`, input, idempotencyKey);
+  cancel(
+    paymentKey: string,
+    input: { cancelReason: string; cancelAmount?: number },
+    idempotencyKey: string,
+  ): Promise<TossPayment> {
+    return this.call(
+      'POST',
+      `/v1/payments/${encodeURIComponent(paymentKey)}/cancel`,
+      input,
+      idempotencyKey,
+    );
   }
 
-  issueBillingKey(input: { authKey: string; customerKey: string }, idempotencyKey: string): Promise<TossBilling> {
+  issueBillingKey(
+    input: { authKey: string; customerKey: string },
+    idempotencyKey: string,
+  ): Promise<TossBilling> {
     return this.call('POST', '/v1/billing/authorizations/issue', input, idempotencyKey);
   }
 
-  chargeBilling(billingKey: string, input: { customerKey: string; amount: number; orderId: string; orderName: string }, idempotencyKey: string): Promise<TossPayment> {
-    return this.call('POST', `/v1/billing/${encodeURIComponent(billingKey)}`, input, idempotencyKey);
+  chargeBilling(
+    billingKey: string,
+    input: { customerKey: string; amount: number; orderId: string; orderName: string },
+    idempotencyKey: string,
+  ): Promise<TossPayment> {
+    return this.call(
+      'POST',
+      `/v1/billing/${encodeURIComponent(billingKey)}`,
+      input,
+      idempotencyKey,
+    );
   }
 }

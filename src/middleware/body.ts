@@ -51,7 +51,10 @@ const checkBody = createMiddleware<AppEnv>(async (c, next) => {
   return bodyLimit({
     maxSize: c.get('env').MAX_BODY_BYTES,
     onError: () => {
-      throw new ApiError('PAYLOAD_TOO_LARGE', `요청 본문은 ${c.get('env').MAX_BODY_BYTES}바이트를 넘을 수 없습니다.`);
+      throw new ApiError(
+        'PAYLOAD_TOO_LARGE',
+        `요청 본문은 ${c.get('env').MAX_BODY_BYTES}바이트를 넘을 수 없습니다.`,
+      );
     },
   })(c, async () => {
     const type = c.req.header('content-type') ?? '';

@@ -36,4 +36,6 @@ const apiHeaders = secureHeaders({
 // served locally).
 const docsHeaders = secureHeaders(common);
 
-export const securityHeaders = createMiddleware<AppEnv>((c, next) => (c.req.path === '/docs' ? docsHeaders(c, next) : apiHeaders(c, next)));
+export const securityHeaders = createMiddleware<AppEnv>((c, next) =>
+  c.req.path === '/docs' ? docsHeaders(c, next) : apiHeaders(c, next),
+);

@@ -13,10 +13,19 @@ export function freshIp(): string {
   return `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${ipCounter + 1}`;
 }
 
-export function api(path: string, init: RequestInit & { ip?: string; cookies?: Record<string, string> } = {}): Promise<Response> {
+export function api(
+  path: string,
+  init: RequestInit & { ip?: string; cookies?: Record<string, string> } = {},
+): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set('CF-Connecting-IP', init.ip ?? freshIp());
-  if (init.cookies) headers.set('Cookie', Object.entries(init.cookies).map(([k, v]) => `${k}=${v}`).join('; '));
+  if (init.cookies)
+    headers.set(
+      'Cookie',
+      Object.entries(init.cookies)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('; '),
+    );
   if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
   return exports.default.fetch(new Request(`http://api.test${path}`, { ...init, headers }));
 }
@@ -76,22 +85,43 @@ export interface TestUser {
   cookies: Record<string, string>;
 }
 
-export async function signUp(email = uniqueEmail('user'), nickname = uniqueNickname()): Promise<{ email: string; sub: string; nickname: string }> {
-  const res = await postJson('/auth/signup', { email, password: PASSWORD, name: '테스트 사용자', nickname, phoneNumber: '+821012345678' });
+export async function signUp(
+  email = uniqueEmail('user'),
+  nickname = uniqueNickname(),
+): Promise<{ email: string; sub: string; nickname: string }> {
+  const res = await postJson('/auth/signup', {
+    email,
+    password: PASSWORD,
+    name: '테스트 사용자',
+    nickname,
+    phoneNumber: '+821012345678',
+  });
   const text = await res.text();
   expect(res.status, text).toBe(201);
-  return { email, sub: (JSON.parse(text) as { data: { user: { userSub: string } } }).data.user.userSub, nickname };
+  return {
+    email,
+    sub: (JSON.parse(text) as { data: { user: { userSub: string } } }).data.user.userSub,
+    nickname,
+  };
 }
 
 export async function confirm(email: string): Promise<void> {
-  const res = await postJson('/auth/confirm-signup', { email, confirmationCode: await mailboxCode(email) });
+  const res = await postJson('/auth/confirm-signup', {
+    email,
+    confirmationCode: await mailboxCode(email),
+  });
   expect(res.status, await res.clone().text()).toBe(201);
 }
 
-export async function signIn(email: string, password = PASSWORD): Promise<{ res: Response; cookies: Record<string, string> }> {
+export async function signIn(
+  email: string,
+  password = PASSWORD,
+): Promise<{ res: Response; cookies: Record<string, string> }> {
   const res = await postJson('/auth/signin', { email, password });
   expect(res.status, await res.clone().text()).toBe(201);
-  const cookies = Object.fromEntries([...parseSetCookies(res).values()].map((c) => [c.name, c.value]));
+  const cookies = Object.fromEntries(
+    [...parseSetCookies(res).values()].map((c) => [c.name, c.value]),
+  );
   return { res, cookies };
 }
 
@@ -109,7 +139,10 @@ export async function createUser(tag = 'user'): Promise<TestUser> {
  */
 export async function tokenFor(userId: string): Promise<string> {
   const { SignJWT, importJWK } = await import('jose');
-  const key = await importJWK(JSON.parse(env.TEST_COGNITO_PRIVATE_JWK) as Parameters<typeof importJWK>[0], 'RS256');
+  const key = await importJWK(
+    JSON.parse(env.TEST_COGNITO_PRIVATE_JWK) as Parameters<typeof importJWK>[0],
+    'RS256',
+  );
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ token_use: 'access', client_id: env.COGNITO_CLIENT_ID, username: userId })
     .setProtectedHeader({ alg: 'RS256', kid: 'CognitoLocal' })

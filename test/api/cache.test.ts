@@ -28,9 +28,14 @@ describe('edge cache', () => {
     const url = `/feed/public?limit=3&probe=${crypto.randomUUID()}`;
     await api(url);
     // The first answer is stored in the background (waitUntil): wait until it is served from the cache.
-    for (let i = 0; i < 40 && (await api(url)).headers.get('x-cache') !== 'HIT'; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 40 && (await api(url)).headers.get('x-cache') !== 'HIT'; i++)
+      await new Promise((r) => setTimeout(r, 25));
     const author = await makeCreator();
-    const res = await postJson('/postings', { title: 'fresh', content: 'fresh', status: 'PUBLISHED' }, { cookies: { access_token: await tokenFor(author) } });
+    const res = await postJson(
+      '/postings',
+      { title: 'fresh', content: 'fresh', status: 'PUBLISHED' },
+      { cookies: { access_token: await tokenFor(author) } },
+    );
     const id = ((await res.json()) as { data: { id: string } }).data.id;
     const stale = (await (await api(url)).json()) as { data: Array<{ id: string }> };
     expect(stale.data.map((p) => p.id)).not.toContain(id);

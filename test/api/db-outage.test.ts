@@ -31,13 +31,24 @@ function probeApp() {
   app.post('/__probe/tx-timeout/:id', async (c) => {
     const id = c.req.param('id');
     await c.get('services').db.transaction(async (tx) => {
-      await tx.insert(users).values({ id, email: `${id}@outage.test.crefans.local`, handle: `o${id.slice(0, 12)}`, nickname: `o${id.slice(0, 8)}`, name: 'outage', status: 'active' });
+      await tx.insert(users).values({
+        id,
+        email: `${id}@outage.test.crefans.local`,
+        handle: `o${id.slice(0, 12)}`,
+        nickname: `o${id.slice(0, 8)}`,
+        name: 'outage',
+        status: 'active',
+      });
       await tx.execute(sql`select sleep(3) as s`);
     });
     return c.json({ written: true });
   });
   app.get('/__probe/unavailable', () => {
-    const driver = new DatabaseError('target: crefans.-.primary: vttablet: rpc error: code = Unavailable', 503, { code: 'UNAVAILABLE', message: 'unavailable' });
+    const driver = new DatabaseError(
+      'target: crefans.-.primary: vttablet: rpc error: code = Unavailable',
+      503,
+      { code: 'UNAVAILABLE', message: 'unavailable' },
+    );
     throw new DrizzleQueryError('select 1', [], driver);
   });
   return app;
@@ -48,7 +59,11 @@ afterEach(() => {
 });
 
 describe('the database refuses connections', () => {
-  it.each(['/explore/creators/new', '/feed/public', '/postings/01900000-0000-7000-8000-000000000000'])('GET %s → 503 with Retry-After', async (path) => {
+  it.each([
+    '/explore/creators/new',
+    '/feed/public',
+    '/postings/01900000-0000-7000-8000-000000000000',
+  ])('GET %s → 503 with Retry-After', async (path) => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const res = await createApp().request(path, {}, refused);
@@ -73,11 +88,37 @@ describe('the database answers "unavailable"', () => {
   });
 
   it('classifies transport, deadline and edge errors, and leaves SQL errors alone', () => {
-    expect(databaseOutage(new DatabaseError('x', 400, { code: 'DEADLINE_EXCEEDED', message: 'x' }))?.reason).toBe('timeout');
-    expect(databaseOutage(new DatabaseError('x', 400, { code: 'ABORTED', message: 'x' }))?.reason).toBe('unavailable');
-    expect(databaseOutage(new DatabaseError('Lock wait timeout exceeded (errno 1205) (sqlstate HY000)', 400, { code: 'UNKNOWN', message: '' }))).not.toBeNull();
-    expect(databaseOutage(new DatabaseError('Duplicate entry (errno 1062) (sqlstate 23000)', 400, { code: 'UNKNOWN', message: '' }))).toBeNull();
-    expect(databaseOutage(new DatabaseError('syntax (errno 1064) (sqlstate 42000)', 400, { code: 'UNKNOWN', message: '' }))).toBeNull();
+    expect(
+      databaseOutage(new DatabaseError('x', 400, { code: 'DEADLINE_EXCEEDED', message: 'x' }))
+        ?.reason,
+    ).toBe('timeout');
+    expect(
+      databaseOutage(new DatabaseError('x', 400, { code: 'ABORTED', message: 'x' }))?.reason,
+    ).toBe('unavailable');
+    expect(
+      databaseOutage(
+        new DatabaseError('Lock wait timeout exceeded (errno 1205) (sqlstate HY000)', 400, {
+          code: 'UNKNOWN',
+          message: '',
+        }),
+      ),
+    ).not.toBeNull();
+    expect(
+      databaseOutage(
+        new DatabaseError('Duplicate entry (errno 1062) (sqlstate 23000)', 400, {
+          code: 'UNKNOWN',
+          message: '',
+        }),
+      ),
+    ).toBeNull();
+    expect(
+      databaseOutage(
+        new DatabaseError('syntax (errno 1064) (sqlstate 42000)', 400, {
+          code: 'UNKNOWN',
+          message: '',
+        }),
+      ),
+    ).toBeNull();
     expect(databaseOutage(new Error('something else'))).toBeNull();
   });
 });
@@ -95,7 +136,11 @@ describe('the database does not answer in time', () => {
   it('a request whose statement hangs answers 503 at DB_STATEMENT_TIMEOUT_MS', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const started = Date.now();
-    const res = await probeApp().request('/__probe/sleep', {}, { ...bindings, DB_STATEMENT_TIMEOUT_MS: '400' });
+    const res = await probeApp().request(
+      '/__probe/sleep',
+      {},
+      { ...bindings, DB_STATEMENT_TIMEOUT_MS: '400' },
+    );
     const ms = Date.now() - started;
     await expectError(res, 503, 'SERVICE_UNAVAILABLE');
     expect(res.headers.get('retry-after')).not.toBeNull();
@@ -105,7 +150,11 @@ describe('the database does not answer in time', () => {
   it('after one timeout, the same request does not wait a second deadline', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const started = Date.now();
-    const res = await probeApp().request('/__probe/sleep-twice', {}, { ...bindings, DB_STATEMENT_TIMEOUT_MS: '500' });
+    const res = await probeApp().request(
+      '/__probe/sleep-twice',
+      {},
+      { ...bindings, DB_STATEMENT_TIMEOUT_MS: '500' },
+    );
     await expectError(res, 503, 'SERVICE_UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(900);
   });
@@ -114,7 +163,11 @@ describe('the database does not answer in time', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const id = crypto.randomUUID();
     const started = Date.now();
-    const res = await probeApp().request(`/__probe/tx-timeout/${id}`, { method: 'POST' }, { ...bindings, DB_STATEMENT_TIMEOUT_MS: '400' });
+    const res = await probeApp().request(
+      `/__probe/tx-timeout/${id}`,
+      { method: 'POST' },
+      { ...bindings, DB_STATEMENT_TIMEOUT_MS: '400' },
+    );
     await expectError(res, 503, 'SERVICE_UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(1_500);
     // The gateway finishes the sleep, then runs the ROLLBACK sent after the timeout (not its 30 s
@@ -123,7 +176,14 @@ describe('the database does not answer in time', () => {
     expect(await db.select().from(users).where(eq(users.id, id))).toEqual([]);
     const probe = await db.transaction(async (tx) => {
       await tx.execute(sql`set innodb_lock_wait_timeout = 1`);
-      return tx.insert(users).values({ id, email: `${id}@outage.test.crefans.local`, handle: `o${id.slice(0, 12)}`, nickname: `o${id.slice(0, 8)}`, name: 'outage', status: 'active' });
+      return tx.insert(users).values({
+        id,
+        email: `${id}@outage.test.crefans.local`,
+        handle: `o${id.slice(0, 12)}`,
+        nickname: `o${id.slice(0, 8)}`,
+        name: 'outage',
+        status: 'active',
+      });
     });
     expect(probe.rowsAffected).toBe(1);
     await db.delete(users).where(eq(users.id, id));

@@ -58,5 +58,11 @@ export async function fund(userId: string, amount: number): Promise<void> {
   const wallet = await walletIdOf(userId);
   const key = `test-fund:${uuidv7()}`;
   await changeSupply(db, { kind: 'mint', amount, idempotencyKey: `${key}:mint` });
-  await transfer(db, { idempotencyKey: key, fromWalletId: TREASURY_WALLET_ID, toWalletId: wallet, amount, reason: 'charge' });
+  await transfer(db, {
+    idempotencyKey: key,
+    fromWalletId: TREASURY_WALLET_ID,
+    toWalletId: wallet,
+    amount,
+    reason: 'charge',
+  });
 }

@@ -18,7 +18,14 @@ function probeApp() {
       path: '/__probe/echo',
       request: {
         body: {
-          content: { 'application/json': { schema: z.object({ name: z.string().min(1), count: z.number().int().min(0).optional() }) } },
+          content: {
+            'application/json': {
+              schema: z.object({
+                name: z.string().min(1),
+                count: z.number().int().min(0).optional(),
+              }),
+            },
+          },
           required: true,
         },
       },
@@ -30,13 +37,17 @@ function probeApp() {
     throw new Error('db host 10.1.2.3 refused: password=hunter2');
   });
   app.get('/__probe/limited', () => {
-    throw new ApiError('RATE_LIMITED', '요청이 너무 많습니다.', { headers: { 'Retry-After': '7' } });
+    throw new ApiError('RATE_LIMITED', '요청이 너무 많습니다.', {
+      headers: { 'Retry-After': '7' },
+    });
   });
   return app;
 }
 
-const post = (body: BodyInit | null, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>
-  ({ method: 'POST', headers, body }) satisfies RequestInit;
+const post = (
+  body: BodyInit | null,
+  headers: Record<string, string> = { 'Content-Type': 'application/json' },
+) => ({ method: 'POST', headers, body }) satisfies RequestInit;
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -46,41 +57,80 @@ describe('bodies', () => {
   const app = probeApp();
 
   it('a valid JSON body reaches the handler', async () => {
-    const res = await app.request('/__probe/echo', post(JSON.stringify({ name: 'kong', count: 2 })), env);
+    const res = await app.request(
+      '/__probe/echo',
+      post(JSON.stringify({ name: 'kong', count: 2 })),
+      env,
+    );
     const { status, body } = await readJson<Envelope<unknown>>(res);
     expect(status).toBe(201);
     expect(body).toEqual({ success: true, data: { name: 'kong', count: 2 } });
   });
 
   it('invalid JSON → 400 INVALID_JSON', async () => {
-    await expectError(await app.request('/__probe/echo', post('{"name": '), env), 400, 'INVALID_JSON');
+    await expectError(
+      await app.request('/__probe/echo', post('{"name": '), env),
+      400,
+      'INVALID_JSON',
+    );
   });
 
   it('wrong content type → 415 UNSUPPORTED_MEDIA_TYPE', async () => {
-    await expectError(await app.request('/__probe/echo', post('name=kong', { 'Content-Type': 'application/x-www-form-urlencoded' }), env), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    await expectError(await app.request('/__probe/echo', post('{"name":"kong"}', { 'Content-Type': 'text/plain' }), env), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await expectError(
+      await app.request(
+        '/__probe/echo',
+        post('name=kong', { 'Content-Type': 'application/x-www-form-urlencoded' }),
+        env,
+      ),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+    await expectError(
+      await app.request(
+        '/__probe/echo',
+        post('{"name":"kong"}', { 'Content-Type': 'text/plain' }),
+        env,
+      ),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
   });
 
   it.each([
     ['a missing field', {}, 'name'],
     ['a wrong type', { name: 5 }, 'name'],
     ['an out-of-range number', { name: 'a', count: -1 }, 'count'],
-  ])('a schema violation (%s) → 400 VALIDATION_FAILED naming the field', async (_case, payload, field) => {
-    const body = await expectError(await app.request('/__probe/echo', post(JSON.stringify(payload)), env), 400, 'VALIDATION_FAILED');
-    expect(body.data.details?.map((d) => d.path)).toContain(field);
-  });
+  ])(
+    'a schema violation (%s) → 400 VALIDATION_FAILED naming the field',
+    async (_case, payload, field) => {
+      const body = await expectError(
+        await app.request('/__probe/echo', post(JSON.stringify(payload)), env),
+        400,
+        'VALIDATION_FAILED',
+      );
+      expect(body.data.details?.map((d) => d.path)).toContain(field);
+    },
+  );
 
   it('an oversized body → 413 PAYLOAD_TOO_LARGE, with or without Content-Length', async () => {
     const small = { ...env, MAX_BODY_BYTES: '64' };
     const big = JSON.stringify({ name: 'x'.repeat(200) });
-    await expectError(await app.request('/__probe/echo', post(big), small), 413, 'PAYLOAD_TOO_LARGE');
+    await expectError(
+      await app.request('/__probe/echo', post(big), small),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
     const stream = new ReadableStream({
       start(controller) {
         controller.enqueue(new TextEncoder().encode(big));
         controller.close();
       },
     });
-    const chunked = new Request('http://api.test/__probe/echo', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: stream });
+    const chunked = new Request('http://api.test/__probe/echo', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: stream,
+    });
     expect(chunked.headers.get('content-length')).toBeNull();
     await expectError(await app.request(chunked, undefined, small), 413, 'PAYLOAD_TOO_LARGE');
   });
@@ -91,8 +141,14 @@ describe('errors', () => {
 
   it('an unknown error → generic 500 with the request id; details only in the log', async () => {
     const logged: string[] = [];
-    vi.spyOn(console, 'error').mockImplementation((line: unknown) => void logged.push(String(line)));
-    const res = await app.request('/__probe/boom', { headers: { 'X-Request-Id': 'req-boom-1' } }, env);
+    vi.spyOn(console, 'error').mockImplementation(
+      (line: unknown) => void logged.push(String(line)),
+    );
+    const res = await app.request(
+      '/__probe/boom',
+      { headers: { 'X-Request-Id': 'req-boom-1' } },
+      env,
+    );
     const text = await res.clone().text();
     const body = await expectError(res, 500, 'INTERNAL_ERROR');
     expect(body.data.requestId).toBe('req-boom-1');
@@ -101,7 +157,11 @@ describe('errors', () => {
     expect(text).not.toContain('hunter2');
     const line = logged.find((l) => l.includes('unhandled error'));
     expect(line, logged.join('\n')).toBeDefined();
-    expect(JSON.parse(line as string)).toMatchObject({ level: 'error', requestId: 'req-boom-1', error: { message: expect.stringContaining('10.1.2.3') } });
+    expect(JSON.parse(line as string)).toMatchObject({
+      level: 'error',
+      requestId: 'req-boom-1',
+      error: { message: expect.stringContaining('10.1.2.3') },
+    });
   });
 
   it('an ApiError carries its status, code and headers', async () => {
@@ -126,12 +186,16 @@ describe('configuration', () => {
   });
 
   it('parseEnv names a malformed variable', () => {
-    expect(() => parseEnv({ ...(env as unknown as Record<string, unknown>), CORS_ORIGINS: 'not a url' })).toThrow(/CORS_ORIGINS/);
+    expect(() =>
+      parseEnv({ ...(env as unknown as Record<string, unknown>), CORS_ORIGINS: 'not a url' }),
+    ).toThrow(/CORS_ORIGINS/);
   });
 
   it('a request with broken configuration gets a generic 500, and the log names the variable', async () => {
     const logged: string[] = [];
-    vi.spyOn(console, 'error').mockImplementation((line: unknown) => void logged.push(String(line)));
+    vi.spyOn(console, 'error').mockImplementation(
+      (line: unknown) => void logged.push(String(line)),
+    );
     const { DATABASE_URL: _omit, ...rest } = env as unknown as Record<string, unknown>;
     const res = await createApp().request('/health', {}, { ...rest });
     const body = await expectError(res, 500, 'INTERNAL_ERROR');
@@ -152,19 +216,33 @@ describe('logs', () => {
       '/__probe/echo?token=querysecret',
       {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer eyJsecret', Cookie: 'access_token=cookiesecret' },
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: 'Bearer eyJsecret',
+          Cookie: 'access_token=cookiesecret',
+        },
         body: JSON.stringify({ name: 'body-secret-password' }),
       },
       { ...env, LOG_LEVEL: 'debug' },
     );
     const all = lines.join('\n');
-    for (const secret of ['querysecret', 'eyJsecret', 'cookiesecret', 'body-secret-password']) expect(all).not.toContain(secret);
-    const request = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request');
-    expect(request).toMatchObject({ method: 'POST', path: '/__probe/echo', status: 201, requestId: expect.any(String) });
+    for (const secret of ['querysecret', 'eyJsecret', 'cookiesecret', 'body-secret-password'])
+      expect(all).not.toContain(secret);
+    const request = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.msg === 'request');
+    expect(request).toMatchObject({
+      method: 'POST',
+      path: '/__probe/echo',
+      status: 201,
+      requestId: expect.any(String),
+    });
   });
 
   it('redact replaces secret-looking fields at any depth', () => {
-    expect(redact({ user: { password: 'p', name: 'n' }, accessToken: 't', list: [{ secret: 's' }] })).toEqual({
+    expect(
+      redact({ user: { password: 'p', name: 'n' }, accessToken: 't', list: [{ secret: 's' }] }),
+    ).toEqual({
       user: { password: '[redacted]', name: 'n' },
       accessToken: '[redacted]',
       list: [{ secret: '[redacted]' }],

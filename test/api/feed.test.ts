@@ -7,7 +7,23 @@ import { api, postJson, tokenFor } from './auth-helpers.ts';
 import { db, fund, makeCreator, makeTier } from './economy-helpers.ts';
 
 const as = async (userId: string) => ({ cookies: { access_token: await tokenFor(userId) } });
-type Feed = { success: boolean; data: Array<{ id: string; content: string; hasAccess: boolean; creator: { id: string }; isMembershipOnly: boolean }>; pagination: { hasMore: boolean; nextCursor: string | null; page: number | null; total: number | null; source: string } };
+type Feed = {
+  success: boolean;
+  data: Array<{
+    id: string;
+    content: string;
+    hasAccess: boolean;
+    creator: { id: string };
+    isMembershipOnly: boolean;
+  }>;
+  pagination: {
+    hasMore: boolean;
+    nextCursor: string | null;
+    page: number | null;
+    total: number | null;
+    source: string;
+  };
+};
 
 let followed: string;
 let subscribed: string;
@@ -16,7 +32,11 @@ let fan: string;
 const made: Record<string, string[]> = {};
 
 async function publish(author: string, body: Record<string, unknown> = {}): Promise<string> {
-  const res = await postJson('/postings', { title: 'feed', content: `feed-content-${crypto.randomUUID()}`, status: 'PUBLISHED', ...body }, await as(author));
+  const res = await postJson(
+    '/postings',
+    { title: 'feed', content: `feed-content-${crypto.randomUUID()}`, status: 'PUBLISHED', ...body },
+    await as(author),
+  );
   expect(res.status, await res.clone().text()).toBe(201);
   const id = ((await res.json()) as { data: { id: string } }).data.id;
   (made[author] ??= []).push(id);
@@ -24,15 +44,26 @@ async function publish(author: string, body: Record<string, unknown> = {}): Prom
   return id;
 }
 
-async function feed(path: string, userId: string | null): Promise<{ body: Feed; roundTrips: number }> {
+async function feed(
+  path: string,
+  userId: string | null,
+): Promise<{ body: Feed; roundTrips: number }> {
   const res = await api(path, userId ? await as(userId) : {});
   const text = await res.text();
   expect(res.status, text).toBe(200);
-  return { body: JSON.parse(text) as Feed, roundTrips: Number(res.headers.get('x-db-round-trips')) };
+  return {
+    body: JSON.parse(text) as Feed,
+    roundTrips: Number(res.headers.get('x-db-round-trips')),
+  };
 }
 
 beforeAll(async () => {
-  [followed, subscribed, unrelated, fan] = [await makeCreator(), await makeCreator(), await makeCreator(), await makeCreator()];
+  [followed, subscribed, unrelated, fan] = [
+    await makeCreator(),
+    await makeCreator(),
+    await makeCreator(),
+    await makeCreator(),
+  ];
   const tier = await makeTier(subscribed, { level: 2, price: 10 });
   for (let i = 0; i < 3; i++) await publish(followed);
   await publish(followed, { is_membership: true, membership_level: 1 });
@@ -41,7 +72,10 @@ beforeAll(async () => {
   await publish(unrelated);
   await db.insert(userFollows).values({ followerId: fan, followingId: followed });
   await fund(fan, 100);
-  const sub = await api(`/subscription/membership/${tier.id}`, { method: 'POST', ...(await as(fan)) });
+  const sub = await api(`/subscription/membership/${tier.id}`, {
+    method: 'POST',
+    ...(await as(fan)),
+  });
   expect(sub.status).toBe(201);
 });
 
@@ -56,7 +90,9 @@ describe('GET /feed', () => {
     const paid = body.data.find((p) => p.id === made[subscribed][0]);
     expect(paid?.hasAccess).toBe(true);
     const members = await feed('/feed?limit=50&filter=membership', fan);
-    expect(new Set(members.body.data.map((p) => p.id))).toEqual(new Set([made[followed][3], made[subscribed][0]]));
+    expect(new Set(members.body.data.map((p) => p.id))).toEqual(
+      new Set([made[followed][3], made[subscribed][0]]),
+    );
     const open = await feed('/feed?limit=50&filter=public', fan);
     expect(open.body.data.every((p) => !p.isMembershipOnly)).toBe(true);
   });
@@ -120,10 +156,18 @@ describe('GET /feed', () => {
 
   it('costs the same number of database round trips for 5, 20 and 50 postings', async () => {
     const counts: number[] = [];
-    for (const limit of [5, 20, 50]) counts.push((await feed(`/feed/public?limit=${limit}`, fan)).roundTrips);
-    for (const limit of [5, 20, 50]) counts.push((await feed(`/feed?limit=${limit}`, fan)).roundTrips);
-    expect(counts.slice(0, 3).every((n) => n === counts[0]), counts.join()).toBe(true);
-    expect(counts.slice(3).every((n) => n === counts[3]), counts.join()).toBe(true);
+    for (const limit of [5, 20, 50])
+      counts.push((await feed(`/feed/public?limit=${limit}`, fan)).roundTrips);
+    for (const limit of [5, 20, 50])
+      counts.push((await feed(`/feed?limit=${limit}`, fan)).roundTrips);
+    expect(
+      counts.slice(0, 3).every((n) => n === counts[0]),
+      counts.join(),
+    ).toBe(true);
+    expect(
+      counts.slice(3).every((n) => n === counts[3]),
+      counts.join(),
+    ).toBe(true);
     expect(counts[0]).toBeGreaterThan(0);
     expect(counts[3]).toBeLessThanOrEqual(12);
   });
@@ -134,7 +178,10 @@ describe('GET /feed/public', () => {
     const { body } = await feed('/feed/public?limit=50', null);
     expect(body.data.every((p) => !p.isMembershipOnly)).toBe(true);
     const star = await publish(unrelated);
-    await db.update(postings).set({ likeCount: 10_000, uniqueViewCount: 10_000 }).where(eq(postings.id, star));
+    await db
+      .update(postings)
+      .set({ likeCount: 10_000, uniqueViewCount: 10_000 })
+      .where(eq(postings.id, star));
     const popular = await feed('/feed/public?sort=popular&limit=5', null);
     expect(popular.body.data[0].id).toBe(star);
   });

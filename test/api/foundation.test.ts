@@ -3,15 +3,23 @@ import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { readJson, expectError, type Envelope } from './helpers.ts';
 
-const api = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`http://api.test${path}`, init));
+const api = (path: string, init?: RequestInit) =>
+  exports.default.fetch(new Request(`http://api.test${path}`, init));
 
 describe('GET /health', () => {
   it('answers with success, the build version and a reachable database (through the real driver)', async () => {
-    const { status, body, text } = await readJson<Envelope<{ status: string; version: string; database: { reachable: boolean; latencyMs: number } }>>(
-      await api('/health'),
-    );
+    const { status, body, text } = await readJson<
+      Envelope<{
+        status: string;
+        version: string;
+        database: { reachable: boolean; latencyMs: number };
+      }>
+    >(await api('/health'));
     expect(status, text).toBe(200);
-    expect(body, text).toMatchObject({ success: true, data: { status: 'ok', version: 'local', database: { reachable: true } } });
+    expect(body, text).toMatchObject({
+      success: true,
+      data: { status: 'ok', version: 'local', database: { reachable: true } },
+    });
     expect(body.data.database.latencyMs).toBeGreaterThan(0);
   });
 });
@@ -19,7 +27,9 @@ describe('GET /health', () => {
 describe('request id', () => {
   it('is generated (UUIDv7) when absent and echoed in the header', async () => {
     const res = await api('/');
-    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(res.headers.get('x-request-id')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 
   it('is taken from the request when well-formed, and replaced when not', async () => {
@@ -50,7 +60,11 @@ describe('CORS', () => {
   it('answers a preflight from an allowed origin with 204 and credentials', async () => {
     const res = await api('/health', {
       method: 'OPTIONS',
-      headers: { Origin: 'http://127.0.0.1:3000', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      headers: {
+        Origin: 'http://127.0.0.1:3000',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:3000');
@@ -72,7 +86,11 @@ describe('CORS', () => {
 
 describe('OpenAPI and docs', () => {
   it('serves an OpenAPI 3.1 document generated from the route schemas', async () => {
-    const { status, body } = await readJson<{ openapi: string; paths: Record<string, unknown>; info: { title: string } }>(await api('/openapi.json'));
+    const { status, body } = await readJson<{
+      openapi: string;
+      paths: Record<string, unknown>;
+      info: { title: string };
+    }>(await api('/openapi.json'));
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
     expect(body.info.title).toBe('crefans API');

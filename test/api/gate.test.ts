@@ -3,7 +3,13 @@
 import { uuidv7 } from 'uuidv7';
 import { describe, expect, it } from 'vitest';
 import { postingPurchases, subscriptions } from '../../src/db/schema/index.ts';
-import { decide, loadGateFacts, type GateFacts, type GatePosting, type GateViewer } from '../../src/domain/gate.ts';
+import {
+  decide,
+  loadGateFacts,
+  type GateFacts,
+  type GatePosting,
+  type GateViewer,
+} from '../../src/domain/gate.ts';
 import { db, makeCreator, makeTier } from './economy-helpers.ts';
 
 const NOW = new Date('2030-06-01T00:00:00Z');
@@ -24,8 +30,20 @@ const base: GatePosting = {
 
 const POSTINGS: Record<string, GatePosting> = {
   public: { ...base, id: 'public' },
-  members3: { ...base, id: 'members3', isMembership: true, membershipLevel: 3, allowIndividualPurchase: true, individualPurchasePrice: 50 },
-  purchaseOnly: { ...base, id: 'purchaseOnly', allowIndividualPurchase: true, individualPurchasePrice: 30 },
+  members3: {
+    ...base,
+    id: 'members3',
+    isMembership: true,
+    membershipLevel: 3,
+    allowIndividualPurchase: true,
+    individualPurchasePrice: 50,
+  },
+  purchaseOnly: {
+    ...base,
+    id: 'purchaseOnly',
+    allowIndividualPurchase: true,
+    individualPurchasePrice: 30,
+  },
   draft: { ...base, id: 'draft', status: 'draft' },
   scheduled: { ...base, id: 'scheduled', publishStartAt: new Date('2030-07-01T00:00:00Z') },
   ended: { ...base, id: 'ended', publishEndAt: new Date('2030-05-01T00:00:00Z') },
@@ -74,7 +92,9 @@ const EXPECTED: Record<string, Record<string, Cell>> = {
 };
 
 describe('decide: viewers × postings', () => {
-  const cells = Object.entries(EXPECTED).flatMap(([posting, row]) => Object.entries(row).map(([viewer, expected]) => [posting, viewer, expected] as const));
+  const cells = Object.entries(EXPECTED).flatMap(([posting, row]) =>
+    Object.entries(row).map(([viewer, expected]) => [posting, viewer, expected] as const),
+  );
   it.each(cells)('%s seen by %s → %s', (postingKey, viewerKey, expected) => {
     const { viewer, facts: f } = VIEWERS[viewerKey];
     const d = decide(viewer, POSTINGS[postingKey], f, NOW);
@@ -88,17 +108,33 @@ describe('decide: viewers × postings', () => {
       visible: true,
       access: 'preview',
       reason: 'membership_required',
-      offer: { unlockPrice: 50, requiredLevel: 3, cheapestTier: { id: 't3', name: 'three', level: 3, price: 30 } },
+      offer: {
+        unlockPrice: 50,
+        requiredLevel: 3,
+        cheapestTier: { id: 't3', name: 'three', level: 3, price: 30 },
+      },
     });
     const p = decide(VIEWERS.stranger.viewer, POSTINGS.purchaseOnly, VIEWERS.stranger.facts, NOW);
-    expect(p).toMatchObject({ access: 'preview', reason: 'purchase_required', offer: { unlockPrice: 30, requiredLevel: null, cheapestTier: null } });
+    expect(p).toMatchObject({
+      access: 'preview',
+      reason: 'purchase_required',
+      offer: { unlockPrice: 30, requiredLevel: null, cheapestTier: null },
+    });
   });
 
   it('says why access is full', () => {
-    expect(decide(VIEWERS.atLevel.viewer, POSTINGS.members3, VIEWERS.atLevel.facts, NOW)).toMatchObject({ reason: 'subscription' });
-    expect(decide(VIEWERS.purchaser.viewer, POSTINGS.members3, VIEWERS.purchaser.facts, NOW)).toMatchObject({ reason: 'purchase' });
-    expect(decide(VIEWERS.author.viewer, POSTINGS.draft, VIEWERS.author.facts, NOW)).toMatchObject({ reason: 'author' });
-    expect(decide(VIEWERS.admin.viewer, POSTINGS.hidden, VIEWERS.admin.facts, NOW)).toMatchObject({ reason: 'admin' });
+    expect(
+      decide(VIEWERS.atLevel.viewer, POSTINGS.members3, VIEWERS.atLevel.facts, NOW),
+    ).toMatchObject({ reason: 'subscription' });
+    expect(
+      decide(VIEWERS.purchaser.viewer, POSTINGS.members3, VIEWERS.purchaser.facts, NOW),
+    ).toMatchObject({ reason: 'purchase' });
+    expect(decide(VIEWERS.author.viewer, POSTINGS.draft, VIEWERS.author.facts, NOW)).toMatchObject({
+      reason: 'author',
+    });
+    expect(decide(VIEWERS.admin.viewer, POSTINGS.hidden, VIEWERS.admin.facts, NOW)).toMatchObject({
+      reason: 'admin',
+    });
   });
 });
 
@@ -111,7 +147,13 @@ describe('loadGateFacts against the database', () => {
     await makeTier(author, { level: 4, price: 40 });
     const now = new Date();
     const hour = 3_600_000;
-    const sub = (creatorId: string, level: number, status: 'active' | 'expired' | 'grace' | 'trialing' | 'canceled', end: Date, graceEndsAt: Date | null = null) =>
+    const sub = (
+      creatorId: string,
+      level: number,
+      status: 'active' | 'expired' | 'grace' | 'trialing' | 'canceled',
+      end: Date,
+      graceEndsAt: Date | null = null,
+    ) =>
       db.insert(subscriptions).values({
         id: uuidv7(),
         subscriberId: viewer,
@@ -129,11 +171,18 @@ describe('loadGateFacts against the database', () => {
     // Lapsed with another creator: an expired row and an active row whose period is over.
     await sub(other, 5, 'expired', new Date(now.getTime() - hour));
     const postingA = uuidv7();
-    await db.insert(postingPurchases).values({ postingId: postingA, buyerId: viewer, price: 10, transferId: uuidv7() });
-    const { viewer: v, facts } = await loadGateFacts(db, viewer, [
-      { id: postingA, authorId: author },
-      { id: uuidv7(), authorId: other },
-    ], now);
+    await db
+      .insert(postingPurchases)
+      .values({ postingId: postingA, buyerId: viewer, price: 10, transferId: uuidv7() });
+    const { viewer: v, facts } = await loadGateFacts(
+      db,
+      viewer,
+      [
+        { id: postingA, authorId: author },
+        { id: uuidv7(), authorId: other },
+      ],
+      now,
+    );
     expect(v).toEqual({ id: viewer, isAdmin: false });
     expect([...facts.levelByCreator.entries()]).toEqual([[author, 2]]);
     expect([...facts.purchased]).toEqual([postingA]);

@@ -29,7 +29,9 @@ describe('Cache-Control', () => {
         return `${path} ${res.status} ${res.headers.get('cache-control')}`;
       }),
     );
-    expect(seen).toEqual(PERSONAL.map((path) => expect.stringMatching(new RegExp(`^${path} 200 private, no-store$`))));
+    expect(seen).toEqual(
+      PERSONAL.map((path) => expect.stringMatching(new RegExp(`^${path} 200 private, no-store$`))),
+    );
   });
 
   it('errors and answers without a token are not cacheable either', async () => {
@@ -56,7 +58,9 @@ describe('security headers', () => {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       expect(res.headers.get('x-frame-options')).toBe('DENY');
-      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
       expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
     }
   });

@@ -28,7 +28,11 @@ export interface ErrorData {
 }
 
 /** Reads a response and checks it is the error envelope with this status and code. */
-export async function expectError(res: Response, status: number, code: string): Promise<Envelope<ErrorData>> {
+export async function expectError(
+  res: Response,
+  status: number,
+  code: string,
+): Promise<Envelope<ErrorData>> {
   const text = await res.text();
   let body: Envelope<ErrorData>;
   try {
@@ -40,7 +44,12 @@ export async function expectError(res: Response, status: number, code: string): 
   expect(body, text).toMatchObject({
     success: false,
     message: expect.any(String),
-    data: { statusCode: status, code, requestId: expect.any(String), timestamp: expect.any(String) },
+    data: {
+      statusCode: status,
+      code,
+      requestId: expect.any(String),
+      timestamp: expect.any(String),
+    },
   });
   expect(res.headers.get('content-type'), text).toMatch(/^application\/json/);
   expect(body.data.requestId, text).toBe(res.headers.get('x-request-id'));
@@ -48,7 +57,9 @@ export async function expectError(res: Response, status: number, code: string): 
   return body;
 }
 
-export async function readJson<T>(res: Response): Promise<{ status: number; body: T; text: string }> {
+export async function readJson<T>(
+  res: Response,
+): Promise<{ status: number; body: T; text: string }> {
   const text = await res.text();
   try {
     return { status: res.status, body: JSON.parse(text) as T, text };

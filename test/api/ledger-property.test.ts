@@ -11,14 +11,40 @@ import { balanceOf, db, fund, makeCreator, makeTier } from './economy-helpers.ts
 
 const settings = { feeBps: 1000, graceDays: 3 };
 // Errors the rules are expected to produce on random input; anything else fails the property.
-const EXPECTED = new Set(['INSUFFICIENT_BALANCE', 'ALREADY_SUBSCRIBED', 'NOT_FOUND', 'NOTHING_TO_REFUND', 'CONFLICT', 'VALIDATION_FAILED']);
+const EXPECTED = new Set([
+  'INSUFFICIENT_BALANCE',
+  'ALREADY_SUBSCRIBED',
+  'NOT_FOUND',
+  'NOTHING_TO_REFUND',
+  'CONFLICT',
+  'VALIDATION_FAILED',
+]);
 
 const op = fc.oneof(
-  fc.record({ kind: fc.constant('subscribe' as const), fan: fc.nat(3), creator: fc.nat(2), tier: fc.nat(2) }),
-  fc.record({ kind: fc.constant('cancel' as const), fan: fc.nat(3), creator: fc.nat(2), tier: fc.nat(2) }),
+  fc.record({
+    kind: fc.constant('subscribe' as const),
+    fan: fc.nat(3),
+    creator: fc.nat(2),
+    tier: fc.nat(2),
+  }),
+  fc.record({
+    kind: fc.constant('cancel' as const),
+    fan: fc.nat(3),
+    creator: fc.nat(2),
+    tier: fc.nat(2),
+  }),
   fc.record({ kind: fc.constant('renew' as const), days: fc.integer({ min: 1, max: 70 }) }),
-  fc.record({ kind: fc.constant('refund' as const), fan: fc.nat(3), creator: fc.nat(2), amount: fc.option(fc.integer({ min: 1, max: 400 }), { nil: undefined }) }),
-  fc.record({ kind: fc.constant('fund' as const), fan: fc.nat(3), amount: fc.integer({ min: 1, max: 2000 }) }),
+  fc.record({
+    kind: fc.constant('refund' as const),
+    fan: fc.nat(3),
+    creator: fc.nat(2),
+    amount: fc.option(fc.integer({ min: 1, max: 400 }), { nil: undefined }),
+  }),
+  fc.record({
+    kind: fc.constant('fund' as const),
+    fan: fc.nat(3),
+    amount: fc.integer({ min: 1, max: 2000 }),
+  }),
 );
 
 describe('ledger invariants under random operation sequences', () => {
@@ -27,15 +53,34 @@ describe('ledger invariants under random operation sequences', () => {
       fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 25 }), async (ops) => {
         const creators = [await makeCreator(), await makeCreator(), await makeCreator()];
         const tiers = [];
-        for (const c of creators) tiers.push([await makeTier(c, { level: 1, price: 300 }), await makeTier(c, { level: 2, price: 700 }), await makeTier(c, { level: 3, price: 1200, trialPeriod: 3 })]);
-        const fans = [await makeCreator(), await makeCreator(), await makeCreator(), await makeCreator()];
+        for (const c of creators)
+          tiers.push([
+            await makeTier(c, { level: 1, price: 300 }),
+            await makeTier(c, { level: 2, price: 700 }),
+            await makeTier(c, { level: 3, price: 1200, trialPeriod: 3 }),
+          ]);
+        const fans = [
+          await makeCreator(),
+          await makeCreator(),
+          await makeCreator(),
+          await makeCreator(),
+        ];
         for (const f of fans) await fund(f, 1500);
         const subs = new Map<string, string>();
         let now = new Date(Date.UTC(2040, 0, 1) + Math.floor(Math.random() * 1e9));
         for (const o of ops) {
           try {
             if (o.kind === 'subscribe') {
-              const r = await subscribe(db, { fanId: fans[o.fan], tierId: tiers[o.creator][o.tier].id, clientKey: crypto.randomUUID(), now }, settings);
+              const r = await subscribe(
+                db,
+                {
+                  fanId: fans[o.fan],
+                  tierId: tiers[o.creator][o.tier].id,
+                  clientKey: crypto.randomUUID(),
+                  now,
+                },
+                settings,
+              );
               subs.set(`${o.fan}:${o.creator}`, r.subscription.id);
             } else if (o.kind === 'cancel') {
               await cancel(db, fans[o.fan], tiers[o.creator][o.tier].id, now);
@@ -44,7 +89,16 @@ describe('ledger invariants under random operation sequences', () => {
               await runRenewals(db, now, settings, { only: [...subs.values()] });
             } else if (o.kind === 'refund') {
               const id = subs.get(`${o.fan}:${o.creator}`);
-              if (id) await refundLatestCharge(db, { actorId: creators[o.creator], actorIsAdmin: true, subscriptionId: id, amount: o.amount, clientKey: crypto.randomUUID(), now, windowDays: 7 });
+              if (id)
+                await refundLatestCharge(db, {
+                  actorId: creators[o.creator],
+                  actorIsAdmin: true,
+                  subscriptionId: id,
+                  amount: o.amount,
+                  clientKey: crypto.randomUUID(),
+                  now,
+                  windowDays: 7,
+                });
             } else {
               await fund(fans[o.fan], o.amount);
             }
@@ -52,7 +106,9 @@ describe('ledger invariants under random operation sequences', () => {
             if (!(err instanceof ApiError && EXPECTED.has(err.code))) throw err;
           }
           const report = await checkLedgerInvariants(db);
-          expect(report, `${JSON.stringify(o)} → ${JSON.stringify(report)}`).toMatchObject({ ok: true });
+          expect(report, `${JSON.stringify(o)} → ${JSON.stringify(report)}`).toMatchObject({
+            ok: true,
+          });
           for (const f of fans) expect(await balanceOf(f)).toBeGreaterThanOrEqual(0);
         }
       }),

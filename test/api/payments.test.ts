@@ -1,6 +1,10 @@
 // KNG top-ups against the local Toss Payments stand-in (dev/fake-toss): the payment window is its
 // /_fake/window/approve; faults are switched on through /_fake/faults; /_fake/calls shows what reached "Toss".
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  createScheduledController,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
@@ -33,32 +37,52 @@ interface Payment {
 }
 
 async function fake(path: string, init: RequestInit = {}): Promise<unknown> {
-  const res = await fetch(`${toss.endpoint}${path}`, { ...init, headers: { 'content-type': 'application/json' } });
+  const res = await fetch(`${toss.endpoint}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json' },
+  });
   return res.json();
 }
-const fault = (op: string, mode: string, times = 1) => fake('/_fake/faults', { method: 'POST', body: JSON.stringify({ op, mode, times }) });
+const fault = (op: string, mode: string, times = 1) =>
+  fake('/_fake/faults', { method: 'POST', body: JSON.stringify({ op, mode, times }) });
 const callsFor = async (orderId: string, op = 'confirm') =>
-  ((await fake('/_fake/calls')) as { calls: Array<{ op: string; body: { orderId?: string }; idempotencyKey: string | null }> }).calls.filter((c) => c.op === op && c.body.orderId === orderId);
+  (
+    (await fake('/_fake/calls')) as {
+      calls: Array<{ op: string; body: { orderId?: string }; idempotencyKey: string | null }>;
+    }
+  ).calls.filter((c) => c.op === op && c.body.orderId === orderId);
 
 async function prepare(userId: string, amount = 11_000): Promise<Order> {
-  const { status, body, text } = await readJson<{ data: Order }>(await postJson('/payment/prepare', { amount, orderName: '콩 충전' }, await as(userId)));
+  const { status, body, text } = await readJson<{ data: Order }>(
+    await postJson('/payment/prepare', { amount, orderName: '콩 충전' }, await as(userId)),
+  );
   expect(status, text).toBe(200);
   return body.data;
 }
 
 /** What the payment window's success redirect carries: the paymentKey for this order and amount. */
 async function approveInWindow(order: Order): Promise<string> {
-  return ((await fake('/_fake/window/approve', { method: 'POST', body: JSON.stringify({ orderId: order.orderId, amount: order.amount }) })) as { paymentKey: string }).paymentKey;
+  return (
+    (await fake('/_fake/window/approve', {
+      method: 'POST',
+      body: JSON.stringify({ orderId: order.orderId, amount: order.amount }),
+    })) as { paymentKey: string }
+  ).paymentKey;
 }
 
-async function confirm(userId: string, body: { paymentKey: string; orderId: string; amount: number }) {
+async function confirm(
+  userId: string,
+  body: { paymentKey: string; orderId: string; amount: number },
+) {
   return postJson('/payment/confirm', body, await as(userId));
 }
 
 async function topUp(userId: string, amount = 11_000): Promise<Payment> {
   const order = await prepare(userId, amount);
   const paymentKey = await approveInWindow(order);
-  const { status, body, text } = await readJson<{ data: Payment }>(await confirm(userId, { paymentKey, orderId: order.orderId, amount: order.amount }));
+  const { status, body, text } = await readJson<{ data: Payment }>(
+    await confirm(userId, { paymentKey, orderId: order.orderId, amount: order.amount }),
+  );
   expect(status, text).toBe(200);
   return body.data;
 }
@@ -101,13 +125,28 @@ afterEach(async () => {
 
 describe('products and prepare', () => {
   it('lists the KNG packs priced as the original (VAT included)', async () => {
-    const { body } = await readJson<{ data: Array<{ code: string; price: number; tokenAmount: number }> }>(await api('/payment/products'));
-    expect(body.data.map((p) => [p.price, p.tokenAmount])).toEqual([[1100, 10], [3300, 30], [5500, 50], [11000, 100], [33000, 300], [55000, 500], [110000, 1000], [550000, 5000]]);
+    const { body } = await readJson<{
+      data: Array<{ code: string; price: number; tokenAmount: number }>;
+    }>(await api('/payment/products'));
+    expect(body.data.map((p) => [p.price, p.tokenAmount])).toEqual([
+      [1100, 10],
+      [3300, 30],
+      [5500, 50],
+      [11000, 100],
+      [33000, 300],
+      [55000, 500],
+      [110000, 1000],
+      [550000, 5000],
+    ]);
   });
 
   it('the server chooses order id and token amount; an amount that is not a pack is refused', async () => {
     const user = await makeCreator();
-    await expectError(await postJson('/payment/prepare', { amount: 1234 }, await as(user)), 400, 'VALIDATION_FAILED');
+    await expectError(
+      await postJson('/payment/prepare', { amount: 1234 }, await as(user)),
+      400,
+      'VALIDATION_FAILED',
+    );
     await expectError(await postJson('/payment/prepare', { amount: 1100 }), 401, 'UNAUTHENTICATED');
     const order = await prepare(user, 3300);
     expect(order).toMatchObject({ amount: 3300, tokenAmount: 30, clientKey: toss.clientKey });
@@ -157,10 +196,21 @@ describe('confirm', () => {
     const [user, other] = [await makeCreator(), await makeCreator()];
     const order = await prepare(user);
     const paymentKey = await approveInWindow(order);
-    await expectError(await confirm(user, { paymentKey, orderId: order.orderId, amount: 110 }), 400, 'AMOUNT_MISMATCH');
-    await expectError(await confirm(other, { paymentKey, orderId: order.orderId, amount: order.amount }), 404, 'NOT_FOUND');
+    await expectError(
+      await confirm(user, { paymentKey, orderId: order.orderId, amount: 110 }),
+      400,
+      'AMOUNT_MISMATCH',
+    );
+    await expectError(
+      await confirm(other, { paymentKey, orderId: order.orderId, amount: order.amount }),
+      404,
+      'NOT_FOUND',
+    );
     expect(await callsFor(order.orderId)).toHaveLength(0);
-    expect((await db.select().from(paymentOrders).where(eq(paymentOrders.orderId, order.orderId)))[0].status).toBe('pending');
+    expect(
+      (await db.select().from(paymentOrders).where(eq(paymentOrders.orderId, order.orderId)))[0]
+        .status,
+    ).toBe('pending');
   });
 
   it('two concurrent confirms of one order → one credit', async () => {
@@ -168,10 +218,17 @@ describe('confirm', () => {
     const before = await balanceOf(user);
     const order = await prepare(user, 5500);
     const paymentKey = await approveInWindow(order);
-    const results = await Promise.all([0, 1, 2].map(() => confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount })));
+    const results = await Promise.all(
+      [0, 1, 2].map(() =>
+        confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount }),
+      ),
+    );
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(await balanceOf(user)).toBe(before + 50);
-    const credits = await db.select().from(transfers).where(eq(transfers.idempotencyKey, `topup:${order.orderId}`));
+    const credits = await db
+      .select()
+      .from(transfers)
+      .where(eq(transfers.idempotencyKey, `topup:${order.orderId}`));
     expect(credits).toHaveLength(1);
   });
 
@@ -181,13 +238,18 @@ describe('confirm', () => {
     const order = await prepare(user);
     const paymentKey = await approveInWindow(order);
     await fault('confirm', 'timeout');
-    const res = await readJson<{ data: Payment }>(await confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount }));
+    const res = await readJson<{ data: Payment }>(
+      await confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount }),
+    );
     expect(res.status, res.text).toBe(200);
     const calls = await callsFor(order.orderId);
     expect(calls.length).toBe(2);
     expect(new Set(calls.map((c) => c.idempotencyKey)).size).toBe(1);
     expect(await balanceOf(user)).toBe(before + 100);
-    const charged = (await fake(`/_fake/payments/${paymentKey}`)) as { status: string; totalAmount: number };
+    const charged = (await fake(`/_fake/payments/${paymentKey}`)) as {
+      status: string;
+      totalAmount: number;
+    };
     expect(charged).toMatchObject({ status: 'DONE', totalAmount: 11_000 });
   });
 
@@ -197,7 +259,9 @@ describe('confirm', () => {
     const order = await prepare(user);
     const paymentKey = await approveInWindow(order);
     await fault('confirm', 'late');
-    expect((await confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount })).status).toBe(200);
+    expect(
+      (await confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount })).status,
+    ).toBe(200);
     expect(await balanceOf(user)).toBe(before + 100);
   });
 
@@ -207,11 +271,21 @@ describe('confirm', () => {
     const order = await prepare(user);
     const paymentKey = await approveInWindow(order);
     await fault('confirm', 'decline');
-    const body = await expectError(await confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount }), 400, 'PAYMENT_FAILED');
+    const body = await expectError(
+      await confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount }),
+      400,
+      'PAYMENT_FAILED',
+    );
     expect(body.message).toContain('한도초과');
     expect(await balanceOf(user)).toBe(before);
-    expect((await db.select().from(paymentOrders).where(eq(paymentOrders.orderId, order.orderId)))[0]).toMatchObject({ status: 'failed', failureCode: 'REJECT_CARD_PAYMENT' });
-    await expectError(await confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount }), 409, 'INVALID_STATE');
+    expect(
+      (await db.select().from(paymentOrders).where(eq(paymentOrders.orderId, order.orderId)))[0],
+    ).toMatchObject({ status: 'failed', failureCode: 'REJECT_CARD_PAYMENT' });
+    await expectError(
+      await confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount }),
+      409,
+      'INVALID_STATE',
+    );
   });
 
   it('the credit failing after Toss approved → the payment is cancelled through Toss, balances consistent', async () => {
@@ -220,40 +294,93 @@ describe('confirm', () => {
     const order = await prepare(user);
     const paymentKey = await approveInWindow(order);
     // Something already holds the order's credit key with another movement: the credit cannot be written.
-    await changeSupply(db, { kind: 'mint', amount: 1, idempotencyKey: `test-block:${order.orderId}` });
-    await transfer(db, { idempotencyKey: `topup:${order.orderId}`, fromWalletId: TREASURY_WALLET_ID, toWalletId: await walletIdOf(bystander), amount: 1, reason: 'charge' });
-    await expectError(await confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount }), 502, 'PAYMENT_NOT_CREDITED');
+    await changeSupply(db, {
+      kind: 'mint',
+      amount: 1,
+      idempotencyKey: `test-block:${order.orderId}`,
+    });
+    await transfer(db, {
+      idempotencyKey: `topup:${order.orderId}`,
+      fromWalletId: TREASURY_WALLET_ID,
+      toWalletId: await walletIdOf(bystander),
+      amount: 1,
+      reason: 'charge',
+    });
+    await expectError(
+      await confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount }),
+      502,
+      'PAYMENT_NOT_CREDITED',
+    );
     expect(await balanceOf(user)).toBe(before);
-    expect((await db.select().from(paymentOrders).where(eq(paymentOrders.orderId, order.orderId)))[0]).toMatchObject({ status: 'canceled', canceledAmount: 11_000 });
-    expect(await fake(`/_fake/payments/${paymentKey}`)).toMatchObject({ status: 'CANCELED', balanceAmount: 0 });
+    expect(
+      (await db.select().from(paymentOrders).where(eq(paymentOrders.orderId, order.orderId)))[0],
+    ).toMatchObject({ status: 'canceled', canceledAmount: 11_000 });
+    expect(await fake(`/_fake/payments/${paymentKey}`)).toMatchObject({
+      status: 'CANCELED',
+      balanceAmount: 0,
+    });
   });
 
   it('the window failing is recorded for the owner only; the order cannot be confirmed afterwards', async () => {
     const [user, other] = [await makeCreator(), await makeCreator()];
     const order = await prepare(user);
-    await expectError(await postJson('/payment/failure', { orderId: order.orderId, code: 'PAY_PROCESS_CANCELED' }, await as(other)), 404, 'NOT_FOUND');
-    const failed = await readJson<{ data: Payment }>(await postJson('/payment/failure', { orderId: order.orderId, code: 'PAY_PROCESS_CANCELED', message: '사용자가 결제를 취소했습니다' }, await as(user)));
+    await expectError(
+      await postJson(
+        '/payment/failure',
+        { orderId: order.orderId, code: 'PAY_PROCESS_CANCELED' },
+        await as(other),
+      ),
+      404,
+      'NOT_FOUND',
+    );
+    const failed = await readJson<{ data: Payment }>(
+      await postJson(
+        '/payment/failure',
+        {
+          orderId: order.orderId,
+          code: 'PAY_PROCESS_CANCELED',
+          message: '사용자가 결제를 취소했습니다',
+        },
+        await as(user),
+      ),
+    );
     expect(failed.body.data.status).toBe('FAILED');
     const paymentKey = await approveInWindow(order);
-    await expectError(await confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount }), 409, 'INVALID_STATE');
+    await expectError(
+      await confirm(user, { paymentKey, orderId: order.orderId, amount: order.amount }),
+      409,
+      'INVALID_STATE',
+    );
   });
 });
 
 describe('history', () => {
   it('pages by cursor without gaps or repeats, and by page with totals; only my own orders', async () => {
     const [user, other] = [await makeCreator(), await makeCreator()];
-    const mine = [await prepare(user, 1100), await prepare(user, 3300), await prepare(user, 5500)].map((o) => o.orderId).reverse();
+    const mine = [await prepare(user, 1100), await prepare(user, 3300), await prepare(user, 5500)]
+      .map((o) => o.orderId)
+      .reverse();
     await prepare(other, 1100);
-    const first = await readJson<{ data: { transactions: Payment[]; nextCursor: string; hasMore: boolean } }>(await api('/payment/history?limit=2', await as(user)));
+    const first = await readJson<{
+      data: { transactions: Payment[]; nextCursor: string; hasMore: boolean };
+    }>(await api('/payment/history?limit=2', await as(user)));
     expect(first.body.data.transactions.map((t) => t.orderId)).toEqual(mine.slice(0, 2));
     expect(first.body.data.hasMore).toBe(true);
-    const second = await readJson<{ data: { transactions: Payment[]; nextCursor: string | null; hasMore: boolean } }>(await api(`/payment/history?limit=2&cursor=${first.body.data.nextCursor}`, await as(user)));
+    const second = await readJson<{
+      data: { transactions: Payment[]; nextCursor: string | null; hasMore: boolean };
+    }>(await api(`/payment/history?limit=2&cursor=${first.body.data.nextCursor}`, await as(user)));
     expect(second.body.data).toMatchObject({ hasMore: false, nextCursor: null });
     expect(second.body.data.transactions.map((t) => t.orderId)).toEqual(mine.slice(2));
-    const paged = await readJson<{ data: { transactions: Payment[]; pagination: { total: number; totalPages: number } } }>(await api('/payment/history?page=2&limit=2&status=PENDING', await as(user)));
+    const paged = await readJson<{
+      data: { transactions: Payment[]; pagination: { total: number; totalPages: number } };
+    }>(await api('/payment/history?page=2&limit=2&status=PENDING', await as(user)));
     expect(paged.body.data.pagination).toMatchObject({ total: 3, totalPages: 2 });
     expect(paged.body.data.transactions.map((t) => t.orderId)).toEqual(mine.slice(2));
-    await expectError(await api('/payment/history?cursor=not-a-cursor', await as(user)), 400, 'VALIDATION_FAILED');
+    await expectError(
+      await api('/payment/history?cursor=not-a-cursor', await as(user)),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 });
 
@@ -459,17 +586,29 @@ describe('reconciliation', () => {
     // The confirm reached Toss, but our side crashed before recording anything.
     const res = await fetch(`${toss.endpoint}/v1/payments/confirm`, {
       method: 'POST',
-      headers: { authorization: `Basic ${btoa(`${toss.secretKey}:`)}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Basic ${btoa(`${toss.secretKey}:`)}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ paymentKey, orderId: order.orderId, amount: order.amount }),
     });
     expect(res.status).toBe(200);
-    await db.update(paymentOrders).set({ updatedAt: new Date(Date.now() - 11 * 60_000) }).where(eq(paymentOrders.orderId, order.orderId));
+    await db
+      .update(paymentOrders)
+      .set({ updatedAt: new Date(Date.now() - 11 * 60_000) })
+      .where(eq(paymentOrders.orderId, order.orderId));
     for (let i = 0; i < 2; i++) {
       const ctx = createExecutionContext();
-      await worker.scheduled(createScheduledController({ cron: '*/10 * * * *', scheduledTime: Date.now() }), env as unknown as Record<string, unknown>, ctx);
+      await worker.scheduled(
+        createScheduledController({ cron: '*/10 * * * *', scheduledTime: Date.now() }),
+        env as unknown as Record<string, unknown>,
+        ctx,
+      );
       await waitOnExecutionContext(ctx);
     }
-    expect((await db.select().from(paymentOrders).where(eq(paymentOrders.orderId, order.orderId)))[0]).toMatchObject({ status: 'credited', paymentKey });
+    expect(
+      (await db.select().from(paymentOrders).where(eq(paymentOrders.orderId, order.orderId)))[0],
+    ).toMatchObject({ status: 'credited', paymentKey });
     expect(await balanceOf(user)).toBe(before + 100);
   });
 });

@@ -21,30 +21,74 @@ type Profile = ProfileView;
 beforeAll(async () => {
   creator = await createUser('creator');
   fan = await createUser('fan');
-  const [row] = await db.select({ handle: users.handle }).from(users).where(eq(users.id, creator.sub));
+  const [row] = await db
+    .select({ handle: users.handle })
+    .from(users)
+    .where(eq(users.id, creator.sub));
   creatorHandle = row.handle;
 });
 
 describe('becoming a creator', () => {
   it('lists the active categories in order', async () => {
-    const { body } = await readJson<Envelope<Array<{ id: string; name: string; sort_order: number }>>>(await api('/user/creator-categories'));
+    const { body } = await readJson<
+      Envelope<Array<{ id: string; name: string; sort_order: number }>>
+    >(await api('/user/creator-categories'));
     expect(body.data.map((c) => c.name)).toEqual(CREATOR_CATEGORIES.map((c) => c.name));
   });
 
   it('refuses an unknown category (404), a malformed one (400), and anonymous callers (401)', async () => {
-    await expectError(await postJson('/user/become-creator', { category_id: crypto.randomUUID() }, { cookies: creator.cookies }), 404, 'NOT_FOUND');
-    await expectError(await postJson('/user/become-creator', { category_id: 'games' }, { cookies: creator.cookies }), 400, 'VALIDATION_FAILED');
-    await expectError(await postJson('/user/become-creator', { category_id: CREATOR_CATEGORIES[0].id }), 401, 'UNAUTHENTICATED');
+    await expectError(
+      await postJson(
+        '/user/become-creator',
+        { category_id: crypto.randomUUID() },
+        { cookies: creator.cookies },
+      ),
+      404,
+      'NOT_FOUND',
+    );
+    await expectError(
+      await postJson(
+        '/user/become-creator',
+        { category_id: 'games' },
+        { cookies: creator.cookies },
+      ),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await expectError(
+      await postJson('/user/become-creator', { category_id: CREATOR_CATEGORIES[0].id }),
+      401,
+      'UNAUTHENTICATED',
+    );
   });
 
   it('makes the user a creator once; the second time is 409 (also through the PRD alias)', async () => {
-    const status = async () => (await readJson<Envelope<{ isCreator: boolean }>>(await api('/user/creator-status', { cookies: creator.cookies }))).body.data.isCreator;
+    const status = async () =>
+      (
+        await readJson<Envelope<{ isCreator: boolean }>>(
+          await api('/user/creator-status', { cookies: creator.cookies }),
+        )
+      ).body.data.isCreator;
     expect(await status()).toBe(false);
-    const res = await postJson('/user/become-creator', { category_id: CREATOR_CATEGORIES[1].id }, { cookies: creator.cookies });
+    const res = await postJson(
+      '/user/become-creator',
+      { category_id: CREATOR_CATEGORIES[1].id },
+      { cookies: creator.cookies },
+    );
     expect(res.status, await res.clone().text()).toBe(201);
     expect(await status()).toBe(true);
-    await expectError(await postJson('/user/creator', { category_id: CREATOR_CATEGORIES[1].id }, { cookies: creator.cookies }), 409, 'ALREADY_CREATOR');
-    const me = await readJson<Envelope<{ user: { isCreator: boolean } }>>(await api('/auth/me', { cookies: creator.cookies }));
+    await expectError(
+      await postJson(
+        '/user/creator',
+        { category_id: CREATOR_CATEGORIES[1].id },
+        { cookies: creator.cookies },
+      ),
+      409,
+      'ALREADY_CREATOR',
+    );
+    const me = await readJson<Envelope<{ user: { isCreator: boolean } }>>(
+      await api('/auth/me', { cookies: creator.cookies }),
+    );
     expect(me.body.data.user.isCreator).toBe(true);
   });
 });
@@ -54,7 +98,19 @@ describe('role middleware', () => {
     const probe = createApp();
     probe.get('/__probe/admin', authRequired, adminOnly, (c) => c.json({ ok: true }));
     const call = (cookies?: Record<string, string>) =>
-      probe.request('/__probe/admin', { headers: cookies ? { Cookie: Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join('; ') } : {} }, env);
+      probe.request(
+        '/__probe/admin',
+        {
+          headers: cookies
+            ? {
+                Cookie: Object.entries(cookies)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join('; '),
+              }
+            : {},
+        },
+        env,
+      );
     await expectError(await call(), 401, 'UNAUTHENTICATED');
     await expectError(await call(fan.cookies), 403, 'FORBIDDEN');
     await db.update(users).set({ role: 'admin' }).where(eq(users.id, fan.sub));
@@ -66,7 +122,9 @@ describe('role middleware', () => {
 describe('GET /user/profile/:handle', () => {
   it('returns the fields the client reads, with counts from the database', async () => {
     await db.insert(userFollows).values({ followerId: fan.sub, followingId: creator.sub });
-    const anon = await readJson<Envelope<Profile>>(await api(`/user/profile/${encodeURIComponent(creatorHandle)}`));
+    const anon = await readJson<Envelope<Profile>>(
+      await api(`/user/profile/${encodeURIComponent(creatorHandle)}`),
+    );
     expect(anon.status, anon.text).toBe(200);
     expect(anon.body.data).toMatchObject({
       id: creator.sub,
@@ -86,7 +144,9 @@ describe('GET /user/profile/:handle', () => {
       hasSubscription: false,
       subscribedMembershipIds: [],
     });
-    const asFan = await readJson<Envelope<Profile>>(await api(`/user/profile/${encodeURIComponent(creatorHandle)}`, { cookies: fan.cookies }));
+    const asFan = await readJson<Envelope<Profile>>(
+      await api(`/user/profile/${encodeURIComponent(creatorHandle)}`, { cookies: fan.cookies }),
+    );
     expect(asFan.body.data.isFollowing).toBe(true);
   });
 
@@ -95,11 +155,21 @@ describe('GET /user/profile/:handle', () => {
   });
 
   it('PUT /user/profile updates the bio (and validates it)', async () => {
-    const res = await putJson('/user/profile', { bio: '안녕하세요, 크리에이터입니다.' }, { cookies: creator.cookies });
+    const res = await putJson(
+      '/user/profile',
+      { bio: '안녕하세요, 크리에이터입니다.' },
+      { cookies: creator.cookies },
+    );
     expect(res.status, await res.clone().text()).toBe(200);
-    const profile = await readJson<Envelope<Profile>>(await api(`/user/profile/${encodeURIComponent(creatorHandle)}`));
+    const profile = await readJson<Envelope<Profile>>(
+      await api(`/user/profile/${encodeURIComponent(creatorHandle)}`),
+    );
     expect(profile.body.data.bio).toBe('안녕하세요, 크리에이터입니다.');
-    await expectError(await putJson('/user/profile', { bio: 'x'.repeat(501) }, { cookies: creator.cookies }), 400, 'VALIDATION_FAILED');
+    await expectError(
+      await putJson('/user/profile', { bio: 'x'.repeat(501) }, { cookies: creator.cookies }),
+      400,
+      'VALIDATION_FAILED',
+    );
     await expectError(await putJson('/user/profile', { bio: 'hi' }), 401, 'UNAUTHENTICATED');
   });
 });

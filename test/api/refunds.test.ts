@@ -20,26 +20,41 @@ async function setup(price = 1000) {
   const stranger = await createUser('refund-stranger');
   const tier = await makeTier(creator.sub, { price });
   await fund(fan.sub, price * 2);
-  const { subscription } = await subscribe(db, { fanId: fan.sub, tierId: tier.id, clientKey: crypto.randomUUID(), now: new Date() }, settings);
+  const { subscription } = await subscribe(
+    db,
+    { fanId: fan.sub, tierId: tier.id, clientKey: crypto.randomUUID(), now: new Date() },
+    settings,
+  );
   return { creator, fan, stranger, tier, subscription };
 }
 
 const refund = (user: TestUser, subscriptionId: string, body: unknown = {}, key?: string) =>
-  postJson(`/subscription/${subscriptionId}/refund`, body, { cookies: user.cookies, headers: key ? { 'Idempotency-Key': key } : {} });
+  postJson(`/subscription/${subscriptionId}/refund`, body, {
+    cookies: user.cookies,
+    headers: key ? { 'Idempotency-Key': key } : {},
+  });
 
 describe('refunds', () => {
   it('the creator refunds part of the charge: the fan gets it back in proportion, access stays', async () => {
     const { creator, fan, subscription } = await setup(1000);
     expect(await balanceOf(creator.sub)).toBe(900);
-    const res = await readJson<Envelope<{ amount: number; full: boolean; subscription: { status: string } }>>(await refund(creator, subscription.id, { amount: 400 }));
+    const res = await readJson<
+      Envelope<{ amount: number; full: boolean; subscription: { status: string } }>
+    >(await refund(creator, subscription.id, { amount: 400 }));
     expect(res.status, res.text).toBe(200);
-    expect(res.body.data).toMatchObject({ amount: 400, full: false, subscription: { status: 'active' } });
+    expect(res.body.data).toMatchObject({
+      amount: 400,
+      full: false,
+      subscription: { status: 'active' },
+    });
     expect(await balanceOf(fan.sub)).toBe(1000 + 400);
     // 10 % of the refund comes back out of the fee, the rest from the creator.
     expect(await balanceOf(creator.sub)).toBe(900 - 360);
     expect(await activeLevel(db, fan.sub, creator.sub, new Date())).toBe(1);
     // The rest: a full refund of what is left ends access at once.
-    const rest = await readJson<Envelope<{ amount: number; full: boolean }>>(await refund(creator, subscription.id));
+    const rest = await readJson<Envelope<{ amount: number; full: boolean }>>(
+      await refund(creator, subscription.id),
+    );
     expect(rest.body.data).toMatchObject({ amount: 600, full: true });
     expect(await balanceOf(fan.sub)).toBe(2000);
     expect(await balanceOf(creator.sub)).toBe(0);
@@ -50,8 +65,15 @@ describe('refunds', () => {
   it('is idempotent by key: the same refund sent 10 times in parallel moves tokens once', async () => {
     const { creator, fan, subscription } = await setup(1000);
     const key = `refund-${crypto.randomUUID()}`;
-    const statuses = await Promise.all(Array.from({ length: 10 }, () => refund(creator, subscription.id, { amount: 100 }, key).then((r) => r.status)));
-    expect(statuses.every((s) => s === 200), statuses.join(',')).toBe(true);
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        refund(creator, subscription.id, { amount: 100 }, key).then((r) => r.status),
+      ),
+    );
+    expect(
+      statuses.every((s) => s === 200),
+      statuses.join(','),
+    ).toBe(true);
     expect(await balanceOf(fan.sub)).toBe(1100);
   });
 
@@ -59,10 +81,22 @@ describe('refunds', () => {
     const { creator, fan, stranger, subscription } = await setup(500);
     await expectError(await refund(stranger, subscription.id), 404, 'NOT_FOUND');
     await expectError(await refund(fan, subscription.id), 404, 'NOT_FOUND');
-    await expectError(await refund(creator, subscription.id, { amount: 501 }), 400, 'VALIDATION_FAILED');
-    await expectError(await refund(creator, subscription.id, { amount: -1 }), 400, 'VALIDATION_FAILED');
+    await expectError(
+      await refund(creator, subscription.id, { amount: 501 }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await expectError(
+      await refund(creator, subscription.id, { amount: -1 }),
+      400,
+      'VALIDATION_FAILED',
+    );
     await expectError(await refund(creator, crypto.randomUUID()), 404, 'NOT_FOUND');
-    await expectError(await api(`/subscription/${subscription.id}/refund`, { method: 'POST' }), 401, 'UNAUTHENTICATED');
+    await expectError(
+      await api(`/subscription/${subscription.id}/refund`, { method: 'POST' }),
+      401,
+      'UNAUTHENTICATED',
+    );
     // An admin may refund even when the creator could not.
     await db.update(users).set({ role: 'admin' }).where(eq(users.id, stranger.sub));
     const byAdmin = await refund(stranger, subscription.id, { amount: 50 });
@@ -78,7 +112,13 @@ describe('refunds', () => {
     const from = await kngWallet(db, creator.sub);
     const to = await kngWallet(db, sink.sub);
     if (!from || !to) throw new Error('wallets');
-    await transfer(db, { idempotencyKey: `spend:${crypto.randomUUID()}`, fromWalletId: from.id, toWalletId: to.id, amount: 900, reason: 'donation' });
+    await transfer(db, {
+      idempotencyKey: `spend:${crypto.randomUUID()}`,
+      fromWalletId: from.id,
+      toWalletId: to.id,
+      amount: 900,
+      reason: 'donation',
+    });
     await expectError(await refund(creator, subscription.id), 402, 'INSUFFICIENT_BALANCE');
   });
 });

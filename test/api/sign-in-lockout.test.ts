@@ -4,14 +4,26 @@
 // it exists).
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { clearFailures, emailHash, lockedForSeconds, LOCKOUT, recordFailure } from '../../src/auth/lockout.ts';
+import {
+  clearFailures,
+  emailHash,
+  lockedForSeconds,
+  LOCKOUT,
+  recordFailure,
+} from '../../src/auth/lockout.ts';
 import { signInLockouts } from '../../src/db/schema/index.ts';
 import { confirm, PASSWORD, postJson, signUp, uniqueEmail } from './auth-helpers.ts';
 import { db } from './economy-helpers.ts';
 import { expectError } from './helpers.ts';
 
 const signIn = (email: string, password: string) => postJson('/auth/signin', { email, password });
-const rowOf = async (email: string) => (await db.select().from(signInLockouts).where(eq(signInLockouts.emailHash, await emailHash(email))))[0];
+const rowOf = async (email: string) =>
+  (
+    await db
+      .select()
+      .from(signInLockouts)
+      .where(eq(signInLockouts.emailHash, await emailHash(email)))
+  )[0];
 
 async function confirmedAccount(): Promise<string> {
   const { email } = await signUp(uniqueEmail('lockout'));
@@ -22,7 +34,8 @@ async function confirmedAccount(): Promise<string> {
 describe('sign-in lockout through the API', () => {
   it('5 wrong passwords lock the account: the right password then gets 429 SIGN_IN_LOCKED with Retry-After', async () => {
     const email = await confirmedAccount();
-    for (let i = 0; i < LOCKOUT.threshold; i++) await expectError(await signIn(email, 'Wr0ng-Passw0rd!'), 401, 'INVALID_CREDENTIALS');
+    for (let i = 0; i < LOCKOUT.threshold; i++)
+      await expectError(await signIn(email, 'Wr0ng-Passw0rd!'), 401, 'INVALID_CREDENTIALS');
     const locked = await signIn(email, PASSWORD);
     await expectError(locked, 429, 'SIGN_IN_LOCKED');
     const retryAfter = Number(locked.headers.get('retry-after'));
@@ -33,17 +46,20 @@ describe('sign-in lockout through the API', () => {
 
   it('an address without an account answers exactly the same way', async () => {
     const email = uniqueEmail('nobody');
-    for (let i = 0; i < LOCKOUT.threshold; i++) await expectError(await signIn(email, 'Wr0ng-Passw0rd!'), 401, 'INVALID_CREDENTIALS');
+    for (let i = 0; i < LOCKOUT.threshold; i++)
+      await expectError(await signIn(email, 'Wr0ng-Passw0rd!'), 401, 'INVALID_CREDENTIALS');
     await expectError(await signIn(email, PASSWORD), 429, 'SIGN_IN_LOCKED');
   });
 
   it('a successful sign-in resets the count', async () => {
     const email = await confirmedAccount();
-    for (let i = 0; i < 2; i++) await expectError(await signIn(email, 'Wr0ng-Passw0rd!'), 401, 'INVALID_CREDENTIALS');
+    for (let i = 0; i < 2; i++)
+      await expectError(await signIn(email, 'Wr0ng-Passw0rd!'), 401, 'INVALID_CREDENTIALS');
     expect((await rowOf(email))?.failures).toBe(2);
     expect((await signIn(email, PASSWORD)).status).toBe(201);
     expect(await rowOf(email)).toBeUndefined();
-    for (let i = 0; i < 2; i++) await expectError(await signIn(email, 'Wr0ng-Passw0rd!'), 401, 'INVALID_CREDENTIALS');
+    for (let i = 0; i < 2; i++)
+      await expectError(await signIn(email, 'Wr0ng-Passw0rd!'), 401, 'INVALID_CREDENTIALS');
     expect(await rowOf(email)).toMatchObject({ failures: 2, lockedUntil: null });
   });
 });
@@ -72,14 +88,19 @@ describe('sign-in lockout rules', () => {
     }
     expect(durations).toEqual([2, 4, 8, 16, 32, 60, 60]);
     t += LOCKOUT.forgetLocksMs + 1;
-    expect(((await fail(LOCKOUT.threshold)).lockedUntil?.getTime() ?? 0) - at(t).getTime()).toBe(60_000);
+    expect(((await fail(LOCKOUT.threshold)).lockedUntil?.getTime() ?? 0) - at(t).getTime()).toBe(
+      60_000,
+    );
     await clearFailures(db, email);
     expect(await rowOf(email)).toBeUndefined();
   });
 
   it('failures further apart than the window do not add up', async () => {
     const email = uniqueEmail('window');
-    for (let i = 0; i < 10; i++) expect((await recordFailure(db, email, at(i * (LOCKOUT.windowMs + 1)))).lockedUntil).toBeNull();
+    for (let i = 0; i < 10; i++)
+      expect(
+        (await recordFailure(db, email, at(i * (LOCKOUT.windowMs + 1)))).lockedUntil,
+      ).toBeNull();
   });
 
   it('parallel failures are all counted: 10 at once lock the address twice', async () => {

@@ -1,6 +1,12 @@
 // Wallet on confirmation: the queue consumer is idempotent, retries on failure, and the sweeper repairs
 // confirmed users whose message was lost.
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { and, eq } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
@@ -16,7 +22,10 @@ import { readJson, type Envelope } from './helpers.ts';
 const db = createDb(env.DATABASE_URL);
 
 async function walletRows(userId: string) {
-  return db.select().from(wallets).where(and(eq(wallets.ownerId, userId), eq(wallets.tokenTypeId, KNG_TOKEN_TYPE_ID)));
+  return db
+    .select()
+    .from(wallets)
+    .where(and(eq(wallets.ownerId, userId), eq(wallets.tokenTypeId, KNG_TOKEN_TYPE_ID)));
 }
 
 async function activeUserWithoutWallet(): Promise<string> {
@@ -33,8 +42,14 @@ async function activeUserWithoutWallet(): Promise<string> {
   return id;
 }
 
-async function deliver(userId: string, attempts = 1, bindings: Record<string, unknown> = env as unknown as Record<string, unknown>) {
-  const batch = createMessageBatch(WALLET_QUEUE_NAME, [{ id: uuidv7(), timestamp: new Date(), attempts, body: { userId } }]);
+async function deliver(
+  userId: string,
+  attempts = 1,
+  bindings: Record<string, unknown> = env as unknown as Record<string, unknown>,
+) {
+  const batch = createMessageBatch(WALLET_QUEUE_NAME, [
+    { id: uuidv7(), timestamp: new Date(), attempts, body: { userId } },
+  ]);
   const ctx = createExecutionContext();
   await worker.queue(batch, bindings, ctx);
   await waitOnExecutionContext(ctx);
@@ -50,7 +65,9 @@ describe('wallet provisioning', () => {
       rows = await walletRows(user.sub);
     }
     expect(rows).toHaveLength(1);
-    const me = await readJson<Envelope<{ user: { points: number } }>>(await api('/auth/me', { cookies: user.cookies }));
+    const me = await readJson<Envelope<{ user: { points: number } }>>(
+      await api('/auth/me', { cookies: user.cookies }),
+    );
     expect(me.body.data.user.points).toBe(0);
   });
 
@@ -62,7 +79,10 @@ describe('wallet provisioning', () => {
     const rows = await walletRows(userId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ balance: 0, kind: 'user' });
-    const owners = await db.select().from(walletOwnerships).where(eq(walletOwnerships.walletId, rows[0].id));
+    const owners = await db
+      .select()
+      .from(walletOwnerships)
+      .where(eq(walletOwnerships.walletId, rows[0].id));
     expect(owners).toHaveLength(1);
   });
 
@@ -74,7 +94,10 @@ describe('wallet provisioning', () => {
 
   it('a consumer failure is retried with backoff, and the retry creates the wallet once', async () => {
     const userId = await activeUserWithoutWallet();
-    const broken = { ...(env as unknown as Record<string, unknown>), DATABASE_URL: 'http://u:p@127.0.0.1:9/' };
+    const broken = {
+      ...(env as unknown as Record<string, unknown>),
+      DATABASE_URL: 'http://u:p@127.0.0.1:9/',
+    };
     const failed = await deliver(userId, 1, broken);
     expect(failed.explicitAcks).toHaveLength(0);
     expect(failed.retryMessages).toHaveLength(1);
@@ -91,13 +114,19 @@ describe('wallet provisioning', () => {
   it('the scheduled sweeper repairs a confirmed user whose message was lost', async () => {
     const userId = await activeUserWithoutWallet();
     const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ cron: '*/10 * * * *', scheduledTime: Date.now() }), env as unknown as Record<string, unknown>, ctx);
+    await worker.scheduled(
+      createScheduledController({ cron: '*/10 * * * *', scheduledTime: Date.now() }),
+      env as unknown as Record<string, unknown>,
+      ctx,
+    );
     await waitOnExecutionContext(ctx);
     expect(await walletRows(userId)).toHaveLength(1);
   });
 
   it('a malformed message is acknowledged and dropped, not retried forever', async () => {
-    const batch = createMessageBatch(WALLET_QUEUE_NAME, [{ id: uuidv7(), timestamp: new Date(), attempts: 1, body: { nope: true } }]);
+    const batch = createMessageBatch(WALLET_QUEUE_NAME, [
+      { id: uuidv7(), timestamp: new Date(), attempts: 1, body: { nope: true } },
+    ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env as unknown as Record<string, unknown>, ctx);
     const result = await getQueueResult(batch, ctx);

@@ -17,7 +17,14 @@ import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client.ts';
 import { TREASURY_WALLET_ID } from '../../src/db/reference-data.ts';
-import { creators, postingLikes, postingPurchases, postings, subscriptions, users } from '../../src/db/schema/index.ts';
+import {
+  creators,
+  postingLikes,
+  postingPurchases,
+  postings,
+  subscriptions,
+  users,
+} from '../../src/db/schema/index.ts';
 import { changeSupply, checkLedgerInvariants, transfer } from '../../src/domain/ledger.ts';
 import { createTier } from '../../src/domain/memberships.ts';
 import { ensureWallet, kngWallet } from '../../src/domain/wallets.ts';
@@ -27,7 +34,13 @@ import { readStackInfo } from '../stack-info.ts';
 const info = readStackInfo();
 const db = createDb(info.databaseUrl);
 const require = createRequire(import.meta.url);
-const keyFile = join(require.resolve('cognito-local/package.json'), '..', 'lib', 'keys', 'cognitoLocal.private.json');
+const keyFile = join(
+  require.resolve('cognito-local/package.json'),
+  '..',
+  'lib',
+  'keys',
+  'cognitoLocal.private.json',
+);
 /** The documented default deadline (the test stack's Worker does not override it). */
 const DEADLINE_MS = envSchema.shape.DB_STATEMENT_TIMEOUT_MS.parse(undefined);
 const FANS = 12;
@@ -45,7 +58,10 @@ interface Outcome {
 }
 
 async function tokenFor(userId: string): Promise<string> {
-  const key = await importJWK((JSON.parse(readFileSync(keyFile, 'utf8')) as { jwk: JWK }).jwk, 'RS256');
+  const key = await importJWK(
+    (JSON.parse(readFileSync(keyFile, 'utf8')) as { jwk: JWK }).jwk,
+    'RS256',
+  );
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ token_use: 'access', client_id: info.cognito.clientId, username: userId })
     .setProtectedHeader({ alg: 'RS256', kid: 'CognitoLocal' })
@@ -58,7 +74,15 @@ async function tokenFor(userId: string): Promise<string> {
 
 async function makeUser(creator: boolean): Promise<{ id: string; token: string }> {
   const id = crypto.randomUUID();
-  await db.insert(users).values({ id, email: `${id}@outage.test.crefans.local`, handle: `o${id.replace(/-/g, '').slice(0, 12)}`, nickname: `o${id.slice(0, 8)}`, name: 'outage', status: 'active', confirmedAt: new Date() });
+  await db.insert(users).values({
+    id,
+    email: `${id}@outage.test.crefans.local`,
+    handle: `o${id.replace(/-/g, '').slice(0, 12)}`,
+    nickname: `o${id.slice(0, 8)}`,
+    name: 'outage',
+    status: 'active',
+    confirmedAt: new Date(),
+  });
   if (creator) await db.insert(creators).values({ userId: id });
   await ensureWallet(db, id);
   return { id, token: await tokenFor(id) };
@@ -68,7 +92,13 @@ async function fund(userId: string, amount: number): Promise<void> {
   const wallet = (await kngWallet(db, userId))?.id as string;
   const key = `outage-fund:${uuidv7()}`;
   await changeSupply(db, { kind: 'mint', amount, idempotencyKey: `${key}:mint` });
-  await transfer(db, { idempotencyKey: key, fromWalletId: TREASURY_WALLET_ID, toWalletId: wallet, amount, reason: 'charge' });
+  await transfer(db, {
+    idempotencyKey: key,
+    fromWalletId: TREASURY_WALLET_ID,
+    toWalletId: wallet,
+    amount,
+    reason: 'charge',
+  });
 }
 
 /** The gateway's process, found among the stack's children by its entry file. */
@@ -113,12 +143,29 @@ beforeAll(async () => {
   creator = await makeUser(true);
   fans = await Promise.all(Array.from({ length: FANS }, () => makeUser(false)));
   for (const fan of fans) await fund(fan.id, FUNDS);
-  const tier = await createTier(db, creator.id, { name: 'outage tier', description: null, benefits: ['a'], level: 1, price: TIER_PRICE, billingUnit: 'MONTH', billingPeriod: 1, trialUnit: 'DAY', trialPeriod: 0, isActive: true });
+  const tier = await createTier(db, creator.id, {
+    name: 'outage tier',
+    description: null,
+    benefits: ['a'],
+    level: 1,
+    price: TIER_PRICE,
+    billingUnit: 'MONTH',
+    billingPeriod: 1,
+    trialUnit: 'DAY',
+    trialPeriod: 0,
+    isActive: true,
+  });
   tierId = tier.id;
   const res = await fetch(`${info.apiUrl}/postings`, {
     method: 'POST',
     headers: { cookie: `access_token=${creator.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ title: 'outage', content: 'paid part', status: 'PUBLISHED', allow_individual_purchase: true, individual_purchase_price: PRICE }),
+    body: JSON.stringify({
+      title: 'outage',
+      content: 'paid part',
+      status: 'PUBLISHED',
+      allow_individual_purchase: true,
+      individual_purchase_price: PRICE,
+    }),
   });
   expect(res.status, await res.clone().text()).toBe(201);
   postingId = ((await res.json()) as { data: { id: string } }).data.id;
@@ -144,8 +191,18 @@ async function send(fan: { id: string; token: string }, n: number): Promise<Outc
     ['like', 'POST', `/postings/${postingId}/like`],
     ['unlike', 'DELETE', `/postings/${postingId}/like`],
     ['wallet', 'GET', '/wallet'],
-    ['purchase', 'POST', `/postings/${postingId}/purchase`, { 'idempotency-key': `outage-buy-${fan.id}` }],
-    ['subscribe', 'POST', `/subscription/membership/${tierId}`, { 'idempotency-key': `outage-sub-${fan.id}` }],
+    [
+      'purchase',
+      'POST',
+      `/postings/${postingId}/purchase`,
+      { 'idempotency-key': `outage-buy-${fan.id}` },
+    ],
+    [
+      'subscribe',
+      'POST',
+      `/subscription/membership/${tierId}`,
+      { 'idempotency-key': `outage-sub-${fan.id}` },
+    ],
   ];
   let [op, method, path, headers] = ops[n % ops.length];
   // One money request per fan at a time, as one client retrying would send them. (Two overlapping
@@ -184,7 +241,10 @@ const moneyBusy = new Set<string>();
  * the database went away and when it came back.
  */
 const INTERVAL_MS = 40;
-async function underLoad(fault: () => Promise<Fault>, tailMs: number): Promise<{ outcomes: Outcome[]; times: Fault }> {
+async function underLoad(
+  fault: () => Promise<Fault>,
+  tailMs: number,
+): Promise<{ outcomes: Outcome[]; times: Fault }> {
   const running: Array<Promise<Outcome>> = [];
   let stop = false;
   const generator = (async () => {
@@ -219,7 +279,10 @@ interface Fault {
 
 function checkOutcomes(outcomes: Outcome[], fault: Fault, label: string): void {
   const key = (o: Outcome) => `${o.op}:${o.status}${o.code ? `:${o.code}` : ''}`;
-  const summary = outcomes.reduce<Record<string, number>>((acc, o) => ({ ...acc, [key(o)]: (acc[key(o)] ?? 0) + 1 }), {});
+  const summary = outcomes.reduce<Record<string, number>>(
+    (acc, o) => ({ ...acc, [key(o)]: (acc[key(o)] ?? 0) + 1 }),
+    {},
+  );
   console.log(`[outage] ${label}: ${outcomes.length} requests ${JSON.stringify(summary)}`);
   const wrong = outcomes.filter((o) => ![200, 201, 503].includes(o.status));
   expect(wrong, `${label}: only success or 503: ${JSON.stringify(wrong.slice(0, 5))}`).toEqual([]);
@@ -234,33 +297,58 @@ function checkOutcomes(outcomes: Outcome[], fault: Fault, label: string): void {
   // only when this machine is overloaded). Raw durations are printed too.
   const waited = failed.map((f) => f.started + f.ms - Math.max(f.started, fault.from));
   const raw = failed.map((f) => f.ms);
-  console.log(`[outage] ${label}: ${failed.length} failed; waited on the outage p50 ${quantile(waited, 0.5)} p99 ${quantile(waited, 0.99)} ms; raw p50 ${quantile(raw, 0.5)} p99 ${quantile(raw, 0.99)} ms (deadline ${DEADLINE_MS} ms)`);
-  expect(quantile(waited, 0.99), `${label}: p99 of failures`).toBeLessThanOrEqual(DEADLINE_MS + 1_000);
+  console.log(
+    `[outage] ${label}: ${failed.length} failed; waited on the outage p50 ${quantile(waited, 0.5)} p99 ${quantile(waited, 0.99)} ms; raw p50 ${quantile(raw, 0.5)} p99 ${quantile(raw, 0.99)} ms (deadline ${DEADLINE_MS} ms)`,
+  );
+  expect(quantile(waited, 0.99), `${label}: p99 of failures`).toBeLessThanOrEqual(
+    DEADLINE_MS + 1_000,
+  );
   const after = outcomes.filter((o) => o.started >= fault.back + 2_000);
   expect(after.length, `${label}: requests after recovery`).toBeGreaterThan(FANS);
   const late = after.filter((o) => o.status >= 300);
   expect(late, `${label}: everything sent 2 s after the database returned succeeds`).toEqual([]);
   const slowest = [...outcomes].sort((a, b) => b.ms - a.ms).slice(0, 3);
-  console.log(`[outage] ${label}: slowest: ${slowest.map((o) => `${o.op} ${o.status} ${o.ms} ms, sent ${o.started - fault.back} ms from recovery`).join('; ')}`);
+  console.log(
+    `[outage] ${label}: slowest: ${slowest.map((o) => `${o.op} ${o.status} ${o.ms} ms, sent ${o.started - fault.back} ms from recovery`).join('; ')}`,
+  );
 }
 
 async function checkInvariants(): Promise<void> {
   const ledger = await checkLedgerInvariants(db);
   expect(ledger, JSON.stringify(ledger)).toMatchObject({ ok: true });
   const fanIds = fans.map((f) => f.id);
-  const bought = new Set((await db.select({ buyer: postingPurchases.buyerId, price: postingPurchases.price }).from(postingPurchases).where(eq(postingPurchases.postingId, postingId))).map((p) => p.buyer));
-  const subs = await db.select({ fan: subscriptions.subscriberId, status: subscriptions.status }).from(subscriptions).where(and(eq(subscriptions.membershipItemId, tierId), inArray(subscriptions.subscriberId, fanIds)));
+  const bought = new Set(
+    (
+      await db
+        .select({ buyer: postingPurchases.buyerId, price: postingPurchases.price })
+        .from(postingPurchases)
+        .where(eq(postingPurchases.postingId, postingId))
+    ).map((p) => p.buyer),
+  );
+  const subs = await db
+    .select({ fan: subscriptions.subscriberId, status: subscriptions.status })
+    .from(subscriptions)
+    .where(
+      and(eq(subscriptions.membershipItemId, tierId), inArray(subscriptions.subscriberId, fanIds)),
+    );
   const subscribed = new Map<string, number>();
   for (const s of subs) subscribed.set(s.fan, (subscribed.get(s.fan) ?? 0) + 1);
   for (const fan of fans) {
     expect(subscribed.get(fan.id) ?? 0, 'one subscription per fan at most').toBeLessThanOrEqual(1);
     // Every KNG that left a fan's wallet is a purchase or a subscription that exists, and vice
     // versa.
-    const expected = FUNDS - (bought.has(fan.id) ? PRICE : 0) - (subscribed.has(fan.id) ? TIER_PRICE : 0);
+    const expected =
+      FUNDS - (bought.has(fan.id) ? PRICE : 0) - (subscribed.has(fan.id) ? TIER_PRICE : 0);
     expect((await kngWallet(db, fan.id))?.balance, `fan ${fan.id}`).toBe(expected);
   }
-  const [{ rows }] = await db.select({ rows: count() }).from(postingLikes).where(eq(postingLikes.postingId, postingId));
-  const [{ counter }] = await db.select({ counter: postings.likeCount }).from(postings).where(eq(postings.id, postingId));
+  const [{ rows }] = await db
+    .select({ rows: count() })
+    .from(postingLikes)
+    .where(eq(postingLikes.postingId, postingId));
+  const [{ counter }] = await db
+    .select({ counter: postings.likeCount })
+    .from(postings)
+    .where(eq(postings.id, postingId));
   expect(counter, 'like counter = like rows').toBe(rows);
 }
 
@@ -272,7 +360,10 @@ describe('the database goes away under load', () => {
       const from = Date.now();
       const res = await fetch(`${url.origin}/_fault/outage`, {
         method: 'POST',
-        headers: { authorization: `Basic ${btoa(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`)}`, 'content-type': 'application/json' },
+        headers: {
+          authorization: `Basic ${btoa(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`)}`,
+          'content-type': 'application/json',
+        },
         body: JSON.stringify({ ms: outageMs }),
       });
       expect(res.status).toBe(202);
@@ -290,7 +381,10 @@ describe('the database goes away under load', () => {
     const pid = gatewayPid();
     const { outcomes, times } = await underLoad(async () => {
       // A watchdog thaws the gateway even if this process dies mid-test.
-      spawn('sh', ['-c', `sleep ${Math.ceil(freezeMs / 1000) + 10}; kill -CONT ${pid}`], { detached: true, stdio: 'ignore' }).unref();
+      spawn('sh', ['-c', `sleep ${Math.ceil(freezeMs / 1000) + 10}; kill -CONT ${pid}`], {
+        detached: true,
+        stdio: 'ignore',
+      }).unref();
       process.kill(pid, 'SIGSTOP');
       const from = Date.now();
       try {

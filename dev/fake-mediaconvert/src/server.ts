@@ -14,19 +14,28 @@ export interface FakeJob {
   headers: Record<string, string | string[] | undefined>;
 }
 
-export function startFakeMediaConvert(port = 0): Promise<{ server: Server; url: string; jobs: FakeJob[] }> {
+export function startFakeMediaConvert(
+  port = 0,
+): Promise<{ server: Server; url: string; jobs: FakeJob[] }> {
   const jobs: FakeJob[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const send = (status: number, body: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() });
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          'x-amzn-requestid': randomUUID(),
+        });
         res.end(JSON.stringify(body));
       };
       const path = (req.url ?? '/').split('?')[0];
       // SigV4 is required, as by AWS (the signature itself is not checked here).
-      if (!path.startsWith('/_fake') && !String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) return send(403, { message: 'Missing Authentication Token' });
+      if (
+        !path.startsWith('/_fake') &&
+        !String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')
+      )
+        return send(403, { message: 'Missing Authentication Token' });
       if (req.method === 'POST' && path === '/2017-08-29/jobs') {
         let body: Record<string, unknown>;
         try {
@@ -34,11 +43,30 @@ export function startFakeMediaConvert(port = 0): Promise<{ server: Server; url: 
         } catch {
           return send(400, { message: 'body is not JSON' });
         }
-        if (!body.role || !body.settings) return send(400, { message: 'role and settings are required' });
+        if (!body.role || !body.settings)
+          return send(400, { message: 'role and settings are required' });
         const id = `${Date.now()}-${randomUUID().slice(0, 6)}`;
-        const job: FakeJob = { id, arn: `arn:aws:mediaconvert:ap-northeast-2:000000000000:jobs/${id}`, status: 'SUBMITTED', createdAt: Math.floor(Date.now() / 1000), request: body, headers: req.headers };
+        const job: FakeJob = {
+          id,
+          arn: `arn:aws:mediaconvert:ap-northeast-2:000000000000:jobs/${id}`,
+          status: 'SUBMITTED',
+          createdAt: Math.floor(Date.now() / 1000),
+          request: body,
+          headers: req.headers,
+        };
         jobs.push(job);
-        return send(201, { job: { id, arn: job.arn, status: job.status, createdAt: job.createdAt, role: body.role, queue: body.queue, settings: body.settings, userMetadata: body.userMetadata } });
+        return send(201, {
+          job: {
+            id,
+            arn: job.arn,
+            status: job.status,
+            createdAt: job.createdAt,
+            role: body.role,
+            queue: body.queue,
+            settings: body.settings,
+            userMetadata: body.userMetadata,
+          },
+        });
       }
       const m = /^\/2017-08-29\/jobs\/([\w-]+)$/.exec(path);
       if (m) {
@@ -48,7 +76,16 @@ export function startFakeMediaConvert(port = 0): Promise<{ server: Server; url: 
           job.status = 'CANCELED';
           return send(202, {});
         }
-        return send(200, { job: { id: job.id, arn: job.arn, status: job.status, createdAt: job.createdAt, settings: job.request.settings, userMetadata: job.request.userMetadata } });
+        return send(200, {
+          job: {
+            id: job.id,
+            arn: job.arn,
+            status: job.status,
+            createdAt: job.createdAt,
+            settings: job.request.settings,
+            userMetadata: job.request.userMetadata,
+          },
+        });
       }
       if (req.method === 'GET' && path === '/_fake/jobs') return send(200, { jobs });
       return send(404, { message: `no route for ${req.method} ${path}` });

@@ -28,7 +28,9 @@ const gateway = await startGateway({
   idleTimeoutMs: Number(env.PSDB_GATEWAY_TX_IDLE_MS ?? defaultGatewayConfig.idleTimeoutMs),
   debug: env.PSDB_GATEWAY_LOG === 'debug',
 });
-console.log(`[psdb-gateway] listening on ${gateway.url} -> mysql ${env.MYSQL_HOST ?? '127.0.0.1'}:${env.MYSQL_PORT ?? 3306}/${env.MYSQL_DATABASE}`);
+console.log(
+  `[psdb-gateway] listening on ${gateway.url} -> mysql ${env.MYSQL_HOST ?? '127.0.0.1'}:${env.MYSQL_PORT ?? 3306}/${env.MYSQL_DATABASE}`,
+);
 
 function stop(): void {
   gateway.close().finally(() => process.exit(0));

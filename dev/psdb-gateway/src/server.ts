@@ -114,7 +114,9 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
       enableSystemSettings: true,
     };
     if (inTransaction) vitessSession.inTransaction = true;
-    const signature = createHmac('sha256', signingKey).update(JSON.stringify(vitessSession)).digest('base64');
+    const signature = createHmac('sha256', signingKey)
+      .update(JSON.stringify(vitessSession))
+      .digest('base64');
     return { signature, vitessSession };
   }
 
@@ -159,7 +161,8 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     }
     const r = outcome.result ?? {};
     const result: Record<string, unknown> = {};
-    if (r.fields && r.fields.length) result.fields = (r.fields as ColumnDefinition[]).map(protoField);
+    if (r.fields && r.fields.length)
+      result.fields = (r.fields as ColumnDefinition[]).map(protoField);
     if (r.rows && r.rows.length) result.rows = r.rows.map(protoRow);
     if (r.header) {
       if (r.header.affectedRows) result.rowsAffected = String(r.header.affectedRows);
@@ -193,16 +196,22 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     server.closeAllConnections();
     console.log(`[psdb-gateway] fault switch: down for ${ms} ms`);
     setTimeout(() => {
-      server.listen(port, config.host, () => console.log('[psdb-gateway] fault switch: listening again'));
+      server.listen(port, config.host, () =>
+        console.log('[psdb-gateway] fault switch: listening again'),
+      );
     }, ms);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (path === FAULT_OUTAGE && req.method === 'POST' && authorized(req)) {
-      const ms = Number((await readJson(req, 1024).catch(() => ({}) as Record<string, unknown>)).ms);
+      const ms = Number(
+        (await readJson(req, 1024).catch(() => ({}) as Record<string, unknown>)).ms,
+      );
       if (!Number.isInteger(ms) || ms < 1 || ms > 120_000) {
-        return send(res, 400, { error: { code: 'invalid_argument', message: 'ms must be 1..120000' } });
+        return send(res, 400, {
+          error: { code: 'invalid_argument', message: 'ms must be 1..120000' },
+        });
       }
       res.once('finish', () => outage(ms));
       return send(res, 202, { down: true, ms });
@@ -210,7 +219,12 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     if (path !== EXECUTE && path !== CREATE_SESSION) {
       req.resume();
       const status = KNOWN_UNIMPLEMENTED.has(path) ? 501 : 404;
-      return send(res, status, { error: { code: status === 501 ? 'unimplemented' : 'not_found', message: `no route for ${path}` } });
+      return send(res, status, {
+        error: {
+          code: status === 501 ? 'unimplemented' : 'not_found',
+          message: `no route for ${path}`,
+        },
+      });
     }
     if (req.method !== 'POST') {
       req.resume();
@@ -219,7 +233,9 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     }
     if (!authorized(req)) {
       req.resume();
-      return send(res, 401, { error: { code: 'unauthenticated', message: 'invalid auth credentials' } });
+      return send(res, 401, {
+        error: { code: 'unauthenticated', message: 'invalid auth credentials' },
+      });
     }
     let body: Record<string, unknown>;
     try {
@@ -227,11 +243,16 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     } catch (err) {
       const tooLarge = (err as Error).message === 'too large';
       return send(res, tooLarge ? 413 : 400, {
-        error: { code: tooLarge ? 'resource_exhausted' : 'invalid_argument', message: tooLarge ? 'request body too large' : 'request body is not a JSON object' },
+        error: {
+          code: tooLarge ? 'resource_exhausted' : 'invalid_argument',
+          message: tooLarge ? 'request body too large' : 'request body is not a JSON object',
+        },
       });
     }
     if (path === CREATE_SESSION) {
-      const user = Buffer.from((req.headers.authorization ?? '').slice(6), 'base64').toString('latin1').split(':')[0];
+      const user = Buffer.from((req.headers.authorization ?? '').slice(6), 'base64')
+        .toString('latin1')
+        .split(':')[0];
       return send(res, 200, {
         branch: config.mysql.database,
         user: { username: user, psid: 'local', role: 'admin' },
@@ -271,7 +292,10 @@ function seconds(startedMs: number): number {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -291,7 +315,8 @@ function readJson(req: IncomingMessage, limit: number): Promise<Record<string, u
     req.on('end', () => {
       try {
         const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+          throw new Error('not an object');
         resolve(parsed as Record<string, unknown>);
       } catch {
         reject(new Error('bad json'));

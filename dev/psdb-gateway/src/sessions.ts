@@ -9,7 +9,8 @@ const SERVER_STATUS_IN_TRANS = 0x0001;
 const ENDED_MEMORY = 10_000;
 
 // Statements whose effect lives in the connection: vtgate keeps them in the session, so we pin.
-const SESSION_STATE = /^\s*(?:set\b|use\b|lock\s+tables?\b|create\s+temporary\s+table\b)|\bget_lock\s*\(/i;
+const SESSION_STATE =
+  /^\s*(?:set\b|use\b|lock\s+tables?\b|create\s+temporary\s+table\b)|\bget_lock\s*\(/i;
 
 export interface StatementResult {
   rows?: Array<Array<Buffer | null>>;
@@ -221,7 +222,10 @@ export class SessionManager {
         (err, rows, fields) => {
           if (err) return reject(err);
           if (Array.isArray(rows)) {
-            resolve({ rows: rows as unknown as Array<Array<Buffer | null>>, fields: fields as unknown[] });
+            resolve({
+              rows: rows as unknown as Array<Array<Buffer | null>>,
+              fields: fields as unknown[],
+            });
           } else {
             resolve({ header: rows as unknown as NonNullable<StatementResult['header']> });
           }
@@ -237,7 +241,11 @@ export class SessionManager {
 }
 
 function isFatal(err: QueryError): boolean {
-  return Boolean((err as { fatal?: boolean }).fatal) || !err.errno || err.code === 'PROTOCOL_SEQUENCE_TIMEOUT';
+  return (
+    Boolean((err as { fatal?: boolean }).fatal) ||
+    !err.errno ||
+    err.code === 'PROTOCOL_SEQUENCE_TIMEOUT'
+  );
 }
 
 function toSqlError(err: QueryError): SqlError {
@@ -249,6 +257,7 @@ function toSqlError(err: QueryError): SqlError {
 }
 
 function unavailable(err: unknown): SqlError {
-  const message = err instanceof Error ? err.message || (err as { code?: string }).code || 'error' : String(err);
+  const message =
+    err instanceof Error ? err.message || (err as { code?: string }).code || 'error' : String(err);
   return new SqlError('unavailable', `database unavailable: ${message}`);
 }

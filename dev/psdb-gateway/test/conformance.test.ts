@@ -55,7 +55,7 @@ describe('inserts, reads and row counts', () => {
       t: '12:34:56',
       kind: 'b',
       y: 2024,
-      txt: "hello\n'\"\\",
+      txt: 'hello\n\'"\\',
     });
     expect(res.rowsAffected).toBe(1);
     expect(res.insertId).toBe('1');
@@ -77,7 +77,7 @@ describe('inserts, reads and row counts', () => {
       t: '12:34:56',
       kind: 'b',
       y: 2024,
-      txt: "hello\n'\"\\",
+      txt: 'hello\n\'"\\',
     });
     expect(row.created?.toISOString()).toBe(when.toISOString());
     expect(row.ts?.toISOString()).toBe(when.toISOString());
@@ -90,7 +90,10 @@ describe('inserts, reads and row counts', () => {
     expect(wire.rowsAffected).toBe(2);
     await h.client.execute("delete from things where name like 'probe%'");
     await h.client.execute('alter table things auto_increment = 2');
-    const ids = await db.insert(things).values([{ name: 'b' }, { name: 'c' }]).$returningId();
+    const ids = await db
+      .insert(things)
+      .values([{ name: 'b' }, { name: 'c' }])
+      .$returningId();
     expect(ids).toEqual([{ id: 2 }, { id: 3 }]);
   });
 
@@ -100,7 +103,10 @@ describe('inserts, reads and row counts', () => {
       .from(things)
       .where(eq(things.name, 'b'));
     expect(row).toEqual({ n: null, meta: null, created: null, flag: null });
-    const wire = await post(h.gateway.url, EXECUTE, { query: "select n, meta from things where name = 'b'", session: null });
+    const wire = await post(h.gateway.url, EXECUTE, {
+      query: "select n, meta from things where name = 'b'",
+      session: null,
+    });
     expect(wire.json.result?.rows?.[0]).toEqual({ lengths: ['-1', '-1'] });
   });
 
@@ -128,14 +134,21 @@ describe('raw client decoding', () => {
     await h.client.execute(
       "insert into things (name, big, amount, txt) values ('e1', -9223372036854775808, '-12345678.99', ''), ('e2', 9223372036854775807, '0.01', NULL), ('e3', 1, '1.00', '😀ü')",
     );
-    const res = await h.client.execute("select name, big, amount, txt from things where name in ('e1','e2','e3') order by name");
+    const res = await h.client.execute(
+      "select name, big, amount, txt from things where name in ('e1','e2','e3') order by name",
+    );
     expect(res.rows).toEqual([
       { name: 'e1', big: '-9223372036854775808', amount: '-12345678.99', txt: '' },
       { name: 'e2', big: '9223372036854775807', amount: '0.01', txt: null },
       { name: 'e3', big: '1', amount: '1.00', txt: '😀ü' },
     ]);
-    const wire = await post(h.gateway.url, EXECUTE, { query: "select txt from things where name in ('e1', 'e3') order by name" });
-    expect(wire.json.result?.rows).toEqual([{ lengths: ['0'] }, { lengths: ['6'], values: Buffer.from('😀ü').toString('base64') }]);
+    const wire = await post(h.gateway.url, EXECUTE, {
+      query: "select txt from things where name in ('e1', 'e3') order by name",
+    });
+    expect(wire.json.result?.rows).toEqual([
+      { lengths: ['0'] },
+      { lengths: ['6'], values: Buffer.from('😀ü').toString('base64') },
+    ]);
   });
 
   it('9. array mode keeps duplicate column names', async () => {
@@ -146,11 +159,20 @@ describe('raw client decoding', () => {
 
   it('10. joins with duplicate column names keep both ids', async () => {
     await h.client.execute('create table users (id serial primary key, name varchar(20))');
-    await h.client.execute('create table posts (id serial primary key, user_id bigint unsigned, title varchar(20))');
+    await h.client.execute(
+      'create table posts (id serial primary key, user_id bigint unsigned, title varchar(20))',
+    );
     await db.insert(users).values({ name: 'ann' });
-    await db.insert(posts).values([{ userId: 1, title: 'p1' }, { userId: 1, title: 'p2' }]);
+    await db.insert(posts).values([
+      { userId: 1, title: 'p1' },
+      { userId: 1, title: 'p2' },
+    ]);
     await h.client.execute('update posts set id = id + 10');
-    const rows = await db.select().from(users).innerJoin(posts, eq(posts.userId, users.id)).orderBy(posts.id);
+    const rows = await db
+      .select()
+      .from(users)
+      .innerJoin(posts, eq(posts.userId, users.id))
+      .orderBy(posts.id);
     expect(rows).toEqual([
       { users: { id: 1, name: 'ann' }, posts: { id: 11, userId: 1, title: 'p1' } },
       { users: { id: 1, name: 'ann' }, posts: { id: 12, userId: 1, title: 'p2' } },
@@ -173,18 +195,65 @@ describe('raw client decoding', () => {
       'xa', 'xb', 'xc', 'xd')`);
     const res = await h.client.execute('select *, NULL from golden');
     expect(res.types).toEqual({
-      id: 'INT64', a: 'INT8', b: 'INT16', c: 'INT24', d: 'INT32', e: 'INT64',
-      ai: 'UINT8', aj: 'UINT24', ak: 'UINT32', al: 'UINT64',
-      f: 'DECIMAL', g: 'DECIMAL', h: 'FLOAT32', i: 'FLOAT64', j: 'BIT', k: 'DATE', l: 'DATETIME', m: 'TIMESTAMP',
-      n: 'TIME', o: 'YEAR', p: 'CHAR', q: 'VARCHAR', r: 'BINARY', s: 'VARBINARY', t: 'BLOB', u: 'BLOB',
-      v: 'BLOB', w: 'BLOB', x: 'TEXT', y: 'TEXT', z: 'TEXT', aa: 'TEXT', ab: 'ENUM', ac: 'SET', ad: 'JSON',
-      ae: 'GEOMETRY', xa: 'BINARY', xb: 'VARBINARY', xc: 'BINARY', xd: 'BLOB', NULL: 'NULL',
+      id: 'INT64',
+      a: 'INT8',
+      b: 'INT16',
+      c: 'INT24',
+      d: 'INT32',
+      e: 'INT64',
+      ai: 'UINT8',
+      aj: 'UINT24',
+      ak: 'UINT32',
+      al: 'UINT64',
+      f: 'DECIMAL',
+      g: 'DECIMAL',
+      h: 'FLOAT32',
+      i: 'FLOAT64',
+      j: 'BIT',
+      k: 'DATE',
+      l: 'DATETIME',
+      m: 'TIMESTAMP',
+      n: 'TIME',
+      o: 'YEAR',
+      p: 'CHAR',
+      q: 'VARCHAR',
+      r: 'BINARY',
+      s: 'VARBINARY',
+      t: 'BLOB',
+      u: 'BLOB',
+      v: 'BLOB',
+      w: 'BLOB',
+      x: 'TEXT',
+      y: 'TEXT',
+      z: 'TEXT',
+      aa: 'TEXT',
+      ab: 'ENUM',
+      ac: 'SET',
+      ad: 'JSON',
+      ae: 'GEOMETRY',
+      xa: 'BINARY',
+      xb: 'VARBINARY',
+      xc: 'BINARY',
+      xd: 'BLOB',
+      NULL: 'NULL',
     });
     const row = res.rows[0] as Record<string, unknown>;
     expect(row).toMatchObject({
-      al: '18446744073709551615', g: '12345678901234567890', f: '9.50', h: 1.1, i: 1e100, o: 2006,
-      l: '2006-01-02 15:04:05', m: '2006-01-02 15:04:05', n: '-838:59:59', ad: { ad: null }, ac: 'foo,bar',
-      xa: 'xa', xb: 'xb', xd: 'xd', NULL: null,
+      al: '18446744073709551615',
+      g: '12345678901234567890',
+      f: '9.50',
+      h: 1.1,
+      i: 1e100,
+      o: 2006,
+      l: '2006-01-02 15:04:05',
+      m: '2006-01-02 15:04:05',
+      n: '-838:59:59',
+      ad: { ad: null },
+      ac: 'foo,bar',
+      xa: 'xa',
+      xb: 'xb',
+      xd: 'xd',
+      NULL: null,
     });
     expect(row.r).toEqual(new Uint8Array([0x72, 0, 0, 0]));
     expect(row.j).toEqual(new Uint8Array([7]));
@@ -199,7 +268,9 @@ describe('errors', () => {
     expect(cause.name).toBe('DatabaseError');
     expect(cause.status).toBe(400);
     expect((cause.body as { code: string }).code).toBe('UNKNOWN');
-    expect((cause.body as { message: string }).message).toMatch(/Duplicate entry 'a' for key .*\(errno 1062\) \(sqlstate 23000\)$/);
+    expect((cause.body as { message: string }).message).toMatch(
+      /Duplicate entry 'a' for key .*\(errno 1062\) \(sqlstate 23000\)$/,
+    );
   });
 
   it('13. syntax error carries errno 1064 and sqlstate 42000', async () => {
@@ -279,7 +350,10 @@ describe('transactions', () => {
 
 describe('sessions', () => {
   it('19. parallel requests on the Client are independent and carry no session', async () => {
-    const [a, b] = await Promise.all([h.client.execute('select 1 as v'), h.client.execute('select 2 as v')]);
+    const [a, b] = await Promise.all([
+      h.client.execute('select 1 as v'),
+      h.client.execute('select 2 as v'),
+    ]);
     expect(a.rows).toEqual([{ v: 1 }]);
     expect(b.rows).toEqual([{ v: 2 }]);
     const wire = await post(h.gateway.url, EXECUTE, { query: 'select 1', session: null });
@@ -325,7 +399,11 @@ describe('other drizzle paths and edge cases', () => {
 
   it('24. bad auth is a DatabaseError with status 401', async () => {
     const base = h.gateway.url.replace('http://', '');
-    for (const url of [`http://app:@${base}`, `http://app:wrong@${base}`, `http://nobody:s3cret@${base}`]) {
+    for (const url of [
+      `http://app:@${base}`,
+      `http://app:wrong@${base}`,
+      `http://nobody:s3cret@${base}`,
+    ]) {
       const err = await new Client({ url }).execute('select 1').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DatabaseError);
       expect((err as DatabaseError).status).toBe(401);
@@ -344,7 +422,13 @@ describe('other drizzle paths and edge cases', () => {
     );
     writeFileSync(
       join(dir, 'meta', '_journal.json'),
-      JSON.stringify({ version: '7', dialect: 'mysql', entries: [{ idx: 0, version: '5', when: 1700000000000, tag: '0000_init', breakpoints: true }] }),
+      JSON.stringify({
+        version: '7',
+        dialect: 'mysql',
+        entries: [
+          { idx: 0, version: '5', when: 1700000000000, tag: '0000_init', breakpoints: true },
+        ],
+      }),
     );
     await migrate(db, { migrationsFolder: dir });
     await migrate(db, { migrationsFolder: dir });
@@ -356,7 +440,9 @@ describe('other drizzle paths and edge cases', () => {
   it('26. CURRENT_TIMESTAMP is UTC even though the server default is +05:00', async () => {
     const server = await h.admin.query('select @@global.time_zone tz');
     expect((server[0] as Array<{ tz: string }>)[0].tz).toBe('+05:00');
-    await h.client.execute('create table stamped (id serial primary key, ts timestamp(3) default current_timestamp(3))');
+    await h.client.execute(
+      'create table stamped (id serial primary key, ts timestamp(3) default current_timestamp(3))',
+    );
     await db.insert(stamped).values({});
     const [row] = await db.select().from(stamped);
     expect(Math.abs((row.ts as Date).getTime() - Date.now())).toBeLessThan(2_000);
@@ -365,16 +451,28 @@ describe('other drizzle paths and edge cases', () => {
 
 describe('wire format details', () => {
   it('zero values are omitted and 64-bit counts are strings', async () => {
-    const wire = await post(h.gateway.url, EXECUTE, { query: "insert into things (name) values ('w1'), ('w2')", session: null });
+    const wire = await post(h.gateway.url, EXECUTE, {
+      query: "insert into things (name) values ('w1'), ('w2')",
+      session: null,
+    });
     expect(wire.status).toBe(200);
-    expect(wire.json.result).toEqual({ rowsAffected: '2', insertId: expect.stringMatching(/^\d+$/) });
+    expect(wire.json.result).toEqual({
+      rowsAffected: '2',
+      insertId: expect.stringMatching(/^\d+$/),
+    });
     expect(typeof wire.json.timing).toBe('number');
-    const ddl = await post(h.gateway.url, EXECUTE, { query: 'create table t_wire (id int)', session: null });
+    const ddl = await post(h.gateway.url, EXECUTE, {
+      query: 'create table t_wire (id int)',
+      session: null,
+    });
     expect(ddl.json.result).toEqual({});
   });
 
   it('SQL errors are HTTP 200 with the session still returned', async () => {
-    const wire = await post(h.gateway.url, EXECUTE, { query: 'select * from no_such_table', session: null });
+    const wire = await post(h.gateway.url, EXECUTE, {
+      query: 'select * from no_such_table',
+      session: null,
+    });
     expect(wire.status).toBe(200);
     expect(wire.json.session?.vitessSession?.SessionUUID).toBeTruthy();
     expect(wire.json.error).toEqual({

@@ -30,14 +30,19 @@ describe('abandoned and ended transactions', () => {
     expect(h.gateway.stats().pinnedSessions).toBe(0);
     const err = await conn.execute('insert into t values (2)').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatabaseError);
-    expect((err as DatabaseError).body).toMatchObject({ code: 'ABORTED', message: expect.stringContaining('idle timeout') });
+    expect((err as DatabaseError).body).toMatchObject({
+      code: 'ABORTED',
+      message: expect.stringContaining('idle timeout'),
+    });
     expect((await h.client.execute('select count(*) c from t')).rows).toEqual([{ c: '0' }]);
   });
 
   it('a session that claims a transaction the gateway does not hold is refused with ABORTED', async () => {
     const wire = await post(h.gateway.url, EXECUTE, {
       query: 'insert into t values (3)',
-      session: { vitessSession: { SessionUUID: '00000000-0000-4000-8000-000000000000', inTransaction: true } },
+      session: {
+        vitessSession: { SessionUUID: '00000000-0000-4000-8000-000000000000', inTransaction: true },
+      },
     });
     expect(wire.status).toBe(200);
     expect(wire.json.error?.code).toBe('ABORTED');
@@ -60,7 +65,14 @@ describe('the database stops mid-run and comes back', () => {
   const port = Number(process.env.CREFANS_GATEWAY_FAULTS_MYSQL_PORT ?? 3961);
   const log = (line: string) => console.log(`[faults] ${line}`);
   let sup: Supervisor;
-  const options = { stateDir, port, user: 'faults', password: 'faults-pw', databases: ['faults'], defaultTimeZone: '+00:00' };
+  const options = {
+    stateDir,
+    port,
+    user: 'faults',
+    password: 'faults-pw',
+    databases: ['faults'],
+    defaultTimeZone: '+00:00',
+  };
 
   beforeAll(async () => {
     sup = new Supervisor(stateDir, log);
@@ -100,7 +112,9 @@ describe('the database stops mid-run and comes back', () => {
       await tx.execute('insert into beat values (1)');
       await new Promise((r) => setTimeout(r, 300));
       await sup.stopAll();
-      const outcomes = (await running).map((o) => (o.status === 'fulfilled' ? o.value : { ok: false, ms: 0, err: o.reason }));
+      const outcomes = (await running).map((o) =>
+        o.status === 'fulfilled' ? o.value : { ok: false, ms: 0, err: o.reason },
+      );
       const failed = outcomes.filter((o) => !o.ok);
       expect(failed.length).toBeGreaterThan(0);
       for (const f of failed) {

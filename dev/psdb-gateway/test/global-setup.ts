@@ -20,10 +20,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
   sup.reapLeftovers();
   await startMariadb(
     sup,
-    { stateDir, port, user: 'conformance', password: 'conformance-pw', databases: [], defaultTimeZone: '+05:00' },
+    {
+      stateDir,
+      port,
+      user: 'conformance',
+      password: 'conformance-pw',
+      databases: [],
+      defaultTimeZone: '+05:00',
+    },
     (line) => console.log(`[gateway-suite] ${line}`),
   );
-  project.provide('mysql', { host: '127.0.0.1', port, user: 'conformance', password: 'conformance-pw' });
+  project.provide('mysql', {
+    host: '127.0.0.1',
+    port,
+    user: 'conformance',
+    password: 'conformance-pw',
+  });
   project.provide('stateDir', base);
   return async () => {
     await sup.stopAll();

@@ -3,7 +3,12 @@ import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { inject } from 'vitest';
 import { Client } from '@planetscale/database';
-import { defaultGatewayConfig, startGateway, type Gateway, type GatewayConfig } from '../src/server.ts';
+import {
+  defaultGatewayConfig,
+  startGateway,
+  type Gateway,
+  type GatewayConfig,
+} from '../src/server.ts';
 
 export interface Harness {
   gateway: Gateway;
@@ -17,7 +22,12 @@ export interface Harness {
 export async function createHarness(overrides: Partial<GatewayConfig> = {}): Promise<Harness> {
   const my = inject('mysql');
   const database = `psdb_${randomBytes(4).toString('hex')}`;
-  const admin = await mysql.createConnection({ host: my.host, port: my.port, user: my.user, password: my.password });
+  const admin = await mysql.createConnection({
+    host: my.host,
+    port: my.port,
+    user: my.user,
+    password: my.password,
+  });
   await admin.query(`CREATE DATABASE \`${database}\``);
   const gateway = await startGateway({
     ...defaultGatewayConfig,
@@ -43,7 +53,10 @@ export async function createHarness(overrides: Partial<GatewayConfig> = {}): Pro
 
 /** Raw POST to the gateway, for assertions about the wire. */
 export interface WireBody {
-  session?: { signature?: string; vitessSession?: { SessionUUID?: string; inTransaction?: boolean } };
+  session?: {
+    signature?: string;
+    vitessSession?: { SessionUUID?: string; inTransaction?: boolean };
+  };
   result?: {
     fields?: Array<{ name: string; type?: string; charset?: number; flags?: number }>;
     rows?: Array<{ lengths: string[]; values?: string }>;

@@ -5,7 +5,9 @@ import { createHarness, type Harness } from './harness.ts';
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness();
-  await h.client.execute('create table ledger (tx int not null, seq int not null, primary key (tx, seq))');
+  await h.client.execute(
+    'create table ledger (tx int not null, seq int not null, primary key (tx, seq))',
+  );
 });
 afterAll(async () => {
   await h.close();
@@ -14,7 +16,9 @@ afterAll(async () => {
 describe('load', () => {
   it('200 concurrent execute calls all return their own correct result', async () => {
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => h.client.execute(`select ${i} as i, repeat('x', ${i % 50}) as pad`)),
+      Array.from({ length: 200 }, (_, i) =>
+        h.client.execute(`select ${i} as i, repeat('x', ${i % 50}) as pad`),
+      ),
     );
     results.forEach((res, i) => {
       expect(res.rows).toEqual([{ i, pad: 'x'.repeat(i % 50) }]);
@@ -33,7 +37,9 @@ describe('load', () => {
         }),
       ),
     );
-    const totals = await h.client.execute('select tx, count(*) c from ledger group by tx order by tx');
+    const totals = await h.client.execute(
+      'select tx, count(*) c from ledger group by tx order by tx',
+    );
     expect(totals.rows).toEqual(Array.from({ length: 20 }, (_, tx) => ({ tx, c: '9' })));
     expect(h.gateway.stats().pinnedSessions).toBe(0);
   });

@@ -54,7 +54,10 @@ export const stamped = mysqlTable('stamped', {
   ts: timestamp('ts', { fsp: 3 }).default(sql`current_timestamp(3)`),
 });
 
-export const users = mysqlTable('users', { id: serial('id').primaryKey(), name: varchar('name', { length: 20 }) });
+export const users = mysqlTable('users', {
+  id: serial('id').primaryKey(),
+  name: varchar('name', { length: 20 }),
+});
 export const posts = mysqlTable('posts', {
   id: serial('id').primaryKey(),
   userId: bigint('user_id', { mode: 'number', unsigned: true }),

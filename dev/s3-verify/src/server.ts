@@ -2,7 +2,13 @@
 // presigned URL, unexpired, the store's own key) before it is passed to s3rver, which checks none of that.
 // CORS preflights (OPTIONS) pass unsigned, as on S3.
 import { randomUUID } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { errorXml, verifyRequest, type Credentials } from './verify.ts';
 
 export interface VerifyProxyOptions {
@@ -13,14 +19,33 @@ export interface VerifyProxyOptions {
   log?: (line: string) => void;
 }
 
-function forward(req: IncomingMessage, res: ServerResponse, backend: VerifyProxyOptions['backend']): void {
-  const upstream = httpRequest({ host: backend.host, port: backend.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-    res.writeHead(up.statusCode ?? 502, up.headers);
-    up.pipe(res);
-  });
+function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  backend: VerifyProxyOptions['backend'],
+): void {
+  const upstream = httpRequest(
+    {
+      host: backend.host,
+      port: backend.port,
+      method: req.method,
+      path: req.url,
+      headers: req.headers,
+    },
+    (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    },
+  );
   upstream.on('error', () => {
     if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/xml' });
-    res.end(errorXml('ServiceUnavailable', 'The object store behind the verifier is unreachable.', randomUUID()));
+    res.end(
+      errorXml(
+        'ServiceUnavailable',
+        'The object store behind the verifier is unreachable.',
+        randomUUID(),
+      ),
+    );
   });
   req.pipe(upstream);
 }
@@ -28,12 +53,28 @@ function forward(req: IncomingMessage, res: ServerResponse, backend: VerifyProxy
 export function startVerifyProxy(opts: VerifyProxyOptions): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.method === 'OPTIONS') return forward(req, res, opts.backend);
-    verifyRequest({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers }, opts.credentials)
+    verifyRequest(
+      { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers },
+      opts.credentials,
+    )
       .then((verdict) => {
         if (verdict.ok) return forward(req, res, opts.backend);
-        opts.log?.(JSON.stringify({ level: 'warn', msg: 's3 request refused', method: req.method, path: (req.url ?? '').split('?')[0], code: verdict.code }));
-        res.writeHead(verdict.status, { 'content-type': 'application/xml', 'access-control-allow-origin': req.headers.origin ?? '*' });
-        res.end(req.method === 'HEAD' ? undefined : errorXml(verdict.code, verdict.message, randomUUID()));
+        opts.log?.(
+          JSON.stringify({
+            level: 'warn',
+            msg: 's3 request refused',
+            method: req.method,
+            path: (req.url ?? '').split('?')[0],
+            code: verdict.code,
+          }),
+        );
+        res.writeHead(verdict.status, {
+          'content-type': 'application/xml',
+          'access-control-allow-origin': req.headers.origin ?? '*',
+        });
+        res.end(
+          req.method === 'HEAD' ? undefined : errorXml(verdict.code, verdict.message, randomUUID()),
+        );
         req.resume();
       })
       .catch(() => {
@@ -42,5 +83,7 @@ export function startVerifyProxy(opts: VerifyProxyOptions): Promise<Server> {
         req.resume();
       });
   });
-  return new Promise((resolve) => server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(server)));
+  return new Promise((resolve) =>
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve(server)),
+  );
 }

@@ -1,4 +1,12 @@
-import { bigint, index, mysqlEnum, mysqlTable, smallint, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import {
+  bigint,
+  index,
+  mysqlEnum,
+  mysqlTable,
+  smallint,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/mysql-core';
 import { at, createdAt, id, ref, timestamps } from './columns.ts';
 
 export const tokenTypes = mysqlTable(
@@ -30,7 +38,10 @@ export const wallets = mysqlTable(
     balance: bigint('balance', { mode: 'number', unsigned: true }).notNull().default(0),
     ...timestamps(),
   },
-  (t) => [uniqueIndex('wallets_owner_token_uq').on(t.ownerId, t.tokenTypeId), index('wallets_token_idx').on(t.tokenTypeId)],
+  (t) => [
+    uniqueIndex('wallets_owner_token_uq').on(t.ownerId, t.tokenTypeId),
+    index('wallets_token_idx').on(t.tokenTypeId),
+  ],
 );
 
 export const walletOwnerships = mysqlTable(
@@ -42,7 +53,10 @@ export const walletOwnerships = mysqlTable(
     startedAt: createdAt(),
     endedAt: at('ended_at'),
   },
-  (t) => [uniqueIndex('wallet_ownerships_wallet_owner_start_uq').on(t.walletId, t.ownerId, t.startedAt), index('wallet_ownerships_owner_idx').on(t.ownerId)],
+  (t) => [
+    uniqueIndex('wallet_ownerships_wallet_owner_start_uq').on(t.walletId, t.ownerId, t.startedAt),
+    index('wallet_ownerships_owner_idx').on(t.ownerId),
+  ],
 );
 
 export const transferReasons = mysqlTable(
@@ -104,7 +118,10 @@ export const tokenSupplyChanges = mysqlTable(
     referenceId: varchar('reference_id', { length: 64 }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('token_supply_changes_idem_uq').on(t.idempotencyKey), index('token_supply_changes_token_idx').on(t.tokenTypeId, t.kind)],
+  (t) => [
+    uniqueIndex('token_supply_changes_idem_uq').on(t.idempotencyKey),
+    index('token_supply_changes_token_idx').on(t.tokenTypeId, t.kind),
+  ],
 );
 
 export type Wallet = typeof wallets.$inferSelect;

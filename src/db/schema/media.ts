@@ -1,4 +1,15 @@
-import { bigint, index, int, json, mysqlEnum, mysqlTable, primaryKey, tinyint, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import {
+  bigint,
+  index,
+  int,
+  json,
+  mysqlEnum,
+  mysqlTable,
+  primaryKey,
+  tinyint,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/mysql-core';
 import { at, createdAt, deletedAt, id, ref, timestamps } from './columns.ts';
 
 export const MEDIA_TYPES = ['image', 'video', 'audio', 'document'] as const;

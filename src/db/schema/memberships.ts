@@ -32,9 +32,12 @@ export const membershipItems = mysqlTable(
     isActive: boolean('is_active').notNull().default(true),
     deletedAt: deletedAt(),
     // NULL once deleted, so the unique key below only binds live tiers (NULLs never collide).
-    liveLevel: tinyint('live_level', { unsigned: true }).generatedAlwaysAs(sql`(case when deleted_at is null then level end)`, {
-      mode: 'stored',
-    }),
+    liveLevel: tinyint('live_level', { unsigned: true }).generatedAlwaysAs(
+      sql`(case when deleted_at is null then level end)`,
+      {
+        mode: 'stored',
+      },
+    ),
     ...timestamps(),
   },
   (t) => [
@@ -43,7 +46,13 @@ export const membershipItems = mysqlTable(
   ],
 );
 
-export const SUBSCRIPTION_STATUSES = ['trialing', 'active', 'grace', 'canceled', 'expired'] as const;
+export const SUBSCRIPTION_STATUSES = [
+  'trialing',
+  'active',
+  'grace',
+  'canceled',
+  'expired',
+] as const;
 
 /**
  * A fan's membership of one creator. `canceled` = auto-renew off, access until `current_period_end`.
@@ -73,9 +82,12 @@ export const subscriptions = mysqlTable(
     startedAt: createdAt(),
     endedAt: at('ended_at'),
     // 1 while live, NULL once expired (MariaDB cannot generate a copy of a CHAR column, so a flag it is).
-    liveFlag: tinyint('live_flag', { unsigned: true }).generatedAlwaysAs(sql`(case when status <> 'expired' then 1 end)`, {
-      mode: 'stored',
-    }),
+    liveFlag: tinyint('live_flag', { unsigned: true }).generatedAlwaysAs(
+      sql`(case when status <> 'expired' then 1 end)`,
+      {
+        mode: 'stored',
+      },
+    ),
     updatedAt: timestamps().updatedAt,
   },
   (t) => [

@@ -1,7 +1,25 @@
-import { bigint, boolean, index, json, mysqlEnum, mysqlTable, primaryKey, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import {
+  bigint,
+  boolean,
+  index,
+  json,
+  mysqlEnum,
+  mysqlTable,
+  primaryKey,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/mysql-core';
 import { at, createdAt, id, ref, timestamps } from './columns.ts';
 
-export const PAYMENT_STATUSES = ['pending', 'approved', 'credited', 'canceling', 'canceled', 'partial_canceled', 'failed'] as const;
+export const PAYMENT_STATUSES = [
+  'pending',
+  'approved',
+  'credited',
+  'canceling',
+  'canceled',
+  'partial_canceled',
+  'failed',
+] as const;
 
 /** An order sent to Toss Payments. The server chooses order id and amount; the client never does. */
 export const paymentOrders = mysqlTable(
@@ -23,7 +41,9 @@ export const paymentOrders = mysqlTable(
     subscriptionId: ref('subscription_id'),
     approvedAt: at('approved_at'),
     canceledAt: at('canceled_at'),
-    canceledAmount: bigint('canceled_amount', { mode: 'number', unsigned: true }).notNull().default(0),
+    canceledAmount: bigint('canceled_amount', { mode: 'number', unsigned: true })
+      .notNull()
+      .default(0),
     failureCode: varchar('failure_code', { length: 64 }),
     failureMessage: varchar('failure_message', { length: 500 }),
     /** The provider's last payment object, for audits and reconciliation. */
@@ -51,5 +71,10 @@ export const paymentWebhookEvents = mysqlTable(
     eventType: varchar('event_type', { length: 40 }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ name: 'payment_webhook_events_pk', columns: [t.paymentKey, t.status, t.transactionKey] })],
+  (t) => [
+    primaryKey({
+      name: 'payment_webhook_events_pk',
+      columns: [t.paymentKey, t.status, t.transactionKey],
+    }),
+  ],
 );

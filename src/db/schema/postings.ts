@@ -1,4 +1,17 @@
-import { bigint, boolean, index, int, mediumtext, mysqlEnum, mysqlTable, primaryKey, tinyint, uniqueIndex, varchar, date } from 'drizzle-orm/mysql-core';
+import {
+  bigint,
+  boolean,
+  index,
+  int,
+  mediumtext,
+  mysqlEnum,
+  mysqlTable,
+  primaryKey,
+  tinyint,
+  uniqueIndex,
+  varchar,
+  date,
+} from 'drizzle-orm/mysql-core';
 import { at, createdAt, deletedAt, id, ref, timestamps } from './columns.ts';
 
 export const POSTING_STATUSES = ['draft', 'published', 'archived'] as const;
@@ -16,7 +29,10 @@ export const postings = mysqlTable(
     isMembership: boolean('is_membership').notNull().default(false),
     membershipLevel: tinyint('membership_level', { unsigned: true }),
     allowIndividualPurchase: boolean('allow_individual_purchase').notNull().default(false),
-    individualPurchasePrice: bigint('individual_purchase_price', { mode: 'number', unsigned: true }),
+    individualPurchasePrice: bigint('individual_purchase_price', {
+      mode: 'number',
+      unsigned: true,
+    }),
     isSensitive: boolean('is_sensitive').notNull().default(false),
     allowComments: boolean('allow_comments').notNull().default(true),
     publishStartAt: at('publish_start_at'),
@@ -35,9 +51,28 @@ export const postings = mysqlTable(
     // Public feed / explore: published postings, newest first (keyset on published_at, id). Both feed indexes
     // also carry every column of the "live now" filter, so a page's ids are found from the index alone (no
     // row reads for the postings skipped by an offset or filtered out); the page's rows are then read by id.
-    index('postings_feed_idx').on(t.status, t.publishedAt, t.id, t.isPublic, t.isMembership, t.deletedAt, t.publishStartAt, t.publishEndAt),
+    index('postings_feed_idx').on(
+      t.status,
+      t.publishedAt,
+      t.id,
+      t.isPublic,
+      t.isMembership,
+      t.deletedAt,
+      t.publishStartAt,
+      t.publishEndAt,
+    ),
     // A creator's page and the personal feed (a join over followed authors).
-    index('postings_author_published_idx').on(t.authorId, t.publishedAt, t.id, t.status, t.isPublic, t.isMembership, t.deletedAt, t.publishStartAt, t.publishEndAt),
+    index('postings_author_published_idx').on(
+      t.authorId,
+      t.publishedAt,
+      t.id,
+      t.status,
+      t.isPublic,
+      t.isMembership,
+      t.deletedAt,
+      t.publishStartAt,
+      t.publishEndAt,
+    ),
     // The author's own list, drafts included.
     index('postings_author_created_idx').on(t.authorId, t.createdAt, t.id),
     // Scheduled publishing cron.
@@ -55,7 +90,10 @@ export const postingMedias = mysqlTable(
     isFreePreview: boolean('is_free_preview').notNull().default(false),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('posting_medias_posting_media_uq').on(t.postingId, t.mediaId), index('posting_medias_media_idx').on(t.mediaId)],
+  (t) => [
+    uniqueIndex('posting_medias_posting_media_uq').on(t.postingId, t.mediaId),
+    index('posting_medias_media_idx').on(t.mediaId),
+  ],
 );
 
 /** One row per viewer per posting per UTC day: the unique-view counter's idempotency. */
@@ -69,7 +107,10 @@ export const postingViews = mysqlTable(
     count: int('count', { unsigned: true }).notNull().default(1),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ name: 'posting_views_pk', columns: [t.postingId, t.viewerKey, t.viewDay] }), index('posting_views_day_idx').on(t.viewDay)],
+  (t) => [
+    primaryKey({ name: 'posting_views_pk', columns: [t.postingId, t.viewerKey, t.viewDay] }),
+    index('posting_views_day_idx').on(t.viewDay),
+  ],
 );
 
 export const postingLikes = mysqlTable(
@@ -79,7 +120,10 @@ export const postingLikes = mysqlTable(
     userId: ref('user_id').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ name: 'posting_likes_pk', columns: [t.postingId, t.userId] }), index('posting_likes_user_idx').on(t.userId, t.createdAt)],
+  (t) => [
+    primaryKey({ name: 'posting_likes_pk', columns: [t.postingId, t.userId] }),
+    index('posting_likes_user_idx').on(t.userId, t.createdAt),
+  ],
 );
 
 export const postingPurchases = mysqlTable(
@@ -92,7 +136,10 @@ export const postingPurchases = mysqlTable(
     transferId: ref('transfer_id').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('posting_purchases_posting_buyer_uq').on(t.postingId, t.buyerId), index('posting_purchases_buyer_idx').on(t.buyerId, t.createdAt)],
+  (t) => [
+    uniqueIndex('posting_purchases_posting_buyer_uq').on(t.postingId, t.buyerId),
+    index('posting_purchases_buyer_idx').on(t.buyerId, t.createdAt),
+  ],
 );
 
 export const comments = mysqlTable(
@@ -124,7 +171,10 @@ export const commentLikes = mysqlTable(
     userId: ref('user_id').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ name: 'comment_likes_pk', columns: [t.commentId, t.userId] }), index('comment_likes_user_idx').on(t.userId)],
+  (t) => [
+    primaryKey({ name: 'comment_likes_pk', columns: [t.commentId, t.userId] }),
+    index('comment_likes_user_idx').on(t.userId),
+  ],
 );
 
 export type Posting = typeof postings.$inferSelect;

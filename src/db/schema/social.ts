@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { index, json, mysqlEnum, mysqlTable, primaryKey, tinyint, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import {
+  index,
+  json,
+  mysqlEnum,
+  mysqlTable,
+  primaryKey,
+  tinyint,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/mysql-core';
 import { at, createdAt, id, ref, timestamps } from './columns.ts';
 
 export const userFollows = mysqlTable(
@@ -18,7 +27,14 @@ export const userFollows = mysqlTable(
 );
 
 export const REPORT_TARGETS = ['user', 'posting', 'comment'] as const;
-export const REPORT_REASONS = ['spam', 'harassment', 'inappropriate', 'copyright', 'fraud', 'other'] as const;
+export const REPORT_REASONS = [
+  'spam',
+  'harassment',
+  'inappropriate',
+  'copyright',
+  'fraud',
+  'other',
+] as const;
 export const REPORT_STATUSES = ['pending', 'reviewing', 'resolved', 'rejected'] as const;
 
 export const reports = mysqlTable(
@@ -35,9 +51,12 @@ export const reports = mysqlTable(
     resolvedAt: at('resolved_at'),
     adminNote: varchar('admin_note', { length: 1000 }),
     // 1 while open, NULL once closed: one open report per reporter and target.
-    openFlag: tinyint('open_flag').generatedAlwaysAs(sql`(case when status in ('pending','reviewing') then 1 end)`, {
-      mode: 'stored',
-    }),
+    openFlag: tinyint('open_flag').generatedAlwaysAs(
+      sql`(case when status in ('pending','reviewing') then 1 end)`,
+      {
+        mode: 'stored',
+      },
+    ),
     ...timestamps(),
   },
   (t) => [
@@ -59,6 +78,8 @@ export const notifications = mysqlTable(
     readAt: at('read_at'),
     createdAt: createdAt(),
   },
-  (t) => [index('notifications_user_created_idx').on(t.userId, t.createdAt, t.id), index('notifications_user_read_idx').on(t.userId, t.readAt)],
+  (t) => [
+    index('notifications_user_created_idx').on(t.userId, t.createdAt, t.id),
+    index('notifications_user_read_idx').on(t.userId, t.readAt),
+  ],
 );
-

@@ -1,4 +1,14 @@
-import { boolean, char, index, int, mysqlEnum, mysqlTable, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core';
+import {
+  boolean,
+  char,
+  index,
+  int,
+  mysqlEnum,
+  mysqlTable,
+  text,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/mysql-core';
 import { at, createdAt, deletedAt, id, ref, timestamps } from './columns.ts';
 
 /** Local mirror of the Cognito user pool, keyed by the Cognito `sub`. Handle and nickname live here. */
@@ -58,7 +68,10 @@ export const creatorCategories = mysqlTable(
     deletedAt: deletedAt(),
     ...timestamps(),
   },
-  (t) => [uniqueIndex('creator_categories_name_uq').on(t.name), index('creator_categories_active_sort_idx').on(t.isActive, t.sortOrder)],
+  (t) => [
+    uniqueIndex('creator_categories_name_uq').on(t.name),
+    index('creator_categories_active_sort_idx').on(t.isActive, t.sortOrder),
+  ],
 );
 
 export const creators = mysqlTable(
@@ -83,4 +96,3 @@ export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Creator = typeof creators.$inferSelect;
 export type CreatorCategory = typeof creatorCategories.$inferSelect;
-

@@ -28,12 +28,26 @@ import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { envelope, errorResponses, jsonBody, jsonContent } from '../../lib/openapi.ts';
 import { limitAuth } from '../../lib/rate-limit.ts';
-import { ConfirmBody, ConfirmQuery, EmailBody, EmailQuery, HandleBody, Me, NicknameBody, SignInBody, SignUpBody, UserEmail } from './schema.ts';
+import {
+  ConfirmBody,
+  ConfirmQuery,
+  EmailBody,
+  EmailQuery,
+  HandleBody,
+  Me,
+  NicknameBody,
+  SignInBody,
+  SignUpBody,
+  UserEmail,
+} from './schema.ts';
 
 const Empty = z.object({});
 const SignedIn = UserEmail.extend({ accountDeletionCanceled: z.literal(true).optional() });
 
-async function cognitoCall<T>(promise: Promise<T>, context: Parameters<typeof fromCognito>[1]): Promise<T> {
+async function cognitoCall<T>(
+  promise: Promise<T>,
+  context: Parameters<typeof fromCognito>[1],
+): Promise<T> {
   try {
     return await promise;
   } catch (err) {
@@ -52,7 +66,10 @@ async function afterConfirmation(c: Context<AppEnv>, email: string): Promise<voi
   try {
     await c.get('env').WALLET_QUEUE.send({ userId });
   } catch (err) {
-    logger.error('confirmation: wallet message not enqueued; the sweeper will repair', { userId, error: err });
+    logger.error('confirmation: wallet message not enqueued; the sweeper will repair', {
+      userId,
+      error: err,
+    });
   }
 }
 
@@ -66,7 +83,10 @@ auth.openapi(
     summary: 'Sign up with e-mail and password (a confirmation code is e-mailed)',
     request: jsonBody(SignUpBody),
     responses: {
-      201: jsonContent(envelope(z.object({ user: z.object({ email: z.string(), userSub: z.string() }) })), 'Signed up; confirm the e-mail next'),
+      201: jsonContent(
+        envelope(z.object({ user: z.object({ email: z.string(), userSub: z.string() }) })),
+        'Signed up; confirm the e-mail next',
+      ),
       ...errorResponses(400, 409, 429),
     },
   }),
@@ -74,16 +94,25 @@ auth.openapi(
     const body = c.req.valid('json');
     await limitAuth(c, 'signup', body.email);
     const problem = nicknameProblem(body.nickname);
-    if (problem) throw new ApiError('VALIDATION_FAILED', problem, { details: [{ path: 'nickname', message: problem }] });
+    if (problem)
+      throw new ApiError('VALIDATION_FAILED', problem, {
+        details: [{ path: 'nickname', message: problem }],
+      });
     const phoneNumber = requireKrMobile(body.phoneNumber);
     const { db } = c.get('services');
-    if (await isNicknameTaken(db, body.nickname)) throw new ApiError('NICKNAME_TAKEN', '이미 사용 중인 닉네임입니다.');
+    if (await isNicknameTaken(db, body.nickname))
+      throw new ApiError('NICKNAME_TAKEN', '이미 사용 중인 닉네임입니다.');
     const handle = generateHandle();
     const { userSub } = await cognitoCall(
       cognitoFor(c).signUp({
         email: body.email,
         password: body.password,
-        attributes: { name: body.name, nickname: body.nickname, phone_number: phoneNumber, preferred_username: handle },
+        attributes: {
+          name: body.name,
+          nickname: body.nickname,
+          phone_number: phoneNumber,
+          preferred_username: handle,
+        },
       }),
       'signup',
     );
@@ -96,7 +125,11 @@ auth.openapi(
       phoneNumber,
       isEarlybird: body.isEarlybird ?? false,
     });
-    return ok(c, { user: { email: body.email, userSub } }, { status: 201, message: '회원가입이 완료되었습니다. 이메일 인증을 진행해 주세요.' });
+    return ok(
+      c,
+      { user: { email: body.email, userSub } },
+      { status: 201, message: '회원가입이 완료되었습니다. 이메일 인증을 진행해 주세요.' },
+    );
   },
 );
 
@@ -107,7 +140,10 @@ auth.openapi(
     tags: ['auth'],
     summary: 'Confirm the e-mail with the code',
     request: jsonBody(ConfirmBody),
-    responses: { 201: jsonContent(envelope(UserEmail), 'Confirmed'), ...errorResponses(400, 409, 429) },
+    responses: {
+      201: jsonContent(envelope(UserEmail), 'Confirmed'),
+      ...errorResponses(400, 409, 429),
+    },
   }),
   async (c) => {
     const { email, confirmationCode } = c.req.valid('json');
@@ -125,7 +161,10 @@ auth.openapi(
     tags: ['auth'],
     summary: 'Confirm the e-mail from the link in the verification mail',
     request: { query: ConfirmQuery },
-    responses: { 200: jsonContent(envelope(UserEmail), 'Confirmed'), ...errorResponses(400, 409, 429) },
+    responses: {
+      200: jsonContent(envelope(UserEmail), 'Confirmed'),
+      ...errorResponses(400, 409, 429),
+    },
   }),
   async (c) => {
     const { email, code } = c.req.valid('query');
@@ -160,13 +199,18 @@ auth.openapi(
     tags: ['auth'],
     summary: 'Sign in; sets the access_token, id_token and refresh_token cookies',
     request: jsonBody(SignInBody),
-    responses: { 201: jsonContent(envelope(SignedIn), 'Signed in'), ...errorResponses(400, 401, 403, 429) },
+    responses: {
+      201: jsonContent(envelope(SignedIn), 'Signed in'),
+      ...errorResponses(400, 401, 403, 429),
+    },
   }),
   async (c) => {
     const { email, password } = c.req.valid('json');
     await assertSignInAllowed(c, email);
     await limitAuth(c, 'signin', email);
-    const tokens = await signInAttempt(c, email, () => cognitoCall(cognitoFor(c).signIn(email, password), 'signin'));
+    const tokens = await signInAttempt(c, email, () =>
+      cognitoCall(cognitoFor(c).signIn(email, password), 'signin'),
+    );
     const sub = String(decodeJwt(tokens.accessToken).sub);
     const { db, clock } = c.get('services');
     const user = await getUser(db, sub);
@@ -175,7 +219,8 @@ auth.openapi(
     }
     // Signing in within the grace period cancels a pending account deletion (and says so).
     const deletion = await cancelDeletionOnSignIn(db, sub, clock.now());
-    if (deletion.state === 'processing') throw new ApiError('FORBIDDEN', '탈퇴 처리 중인 계정입니다.');
+    if (deletion.state === 'processing')
+      throw new ApiError('FORBIDDEN', '탈퇴 처리 중인 계정입니다.');
     if (user?.status === 'pending') await afterConfirmation(c, email);
     setAuthCookies(c, c.get('env'), tokens, sub);
     if (deletion.state === 'canceled') {
@@ -191,7 +236,8 @@ auth.openapi(
     method: 'post',
     path: '/refresh',
     tags: ['auth'],
-    summary: 'New access and id tokens from the refresh_token cookie (works after the id_token cookie expired)',
+    summary:
+      'New access and id tokens from the refresh_token cookie (works after the id_token cookie expired)',
     responses: { 201: jsonContent(envelope(Empty), 'Refreshed'), ...errorResponses(401) },
   }),
   async (c) => {
@@ -218,7 +264,8 @@ auth.openapi(
     method: 'post',
     path: '/signout',
     tags: ['auth'],
-    summary: 'Sign out everywhere: revokes the refresh token, signs out globally, clears the cookies',
+    summary:
+      'Sign out everywhere: revokes the refresh token, signs out globally, clears the cookies',
     responses: { 201: jsonContent(envelope(Empty), 'Signed out') },
   }),
   async (c) => {
@@ -227,10 +274,16 @@ auth.openapi(
     const refreshToken = getCookie(c, COOKIE.refresh);
     const accessToken = readAccessToken(c);
     if (refreshToken) {
-      await cognito.revokeRefreshToken(refreshToken).catch((err: unknown) => logger.warn('signout: revoke failed', { error: err }));
+      await cognito
+        .revokeRefreshToken(refreshToken)
+        .catch((err: unknown) => logger.warn('signout: revoke failed', { error: err }));
     }
     if (accessToken) {
-      await cognito.globalSignOut(accessToken).catch((err: unknown) => logger.info('signout: global sign-out not applied', { error: err }));
+      await cognito
+        .globalSignOut(accessToken)
+        .catch((err: unknown) =>
+          logger.info('signout: global sign-out not applied', { error: err }),
+        );
     }
     clearAuthCookies(c, c.get('env'));
     return ok(c, {}, { status: 201, message: '로그아웃되었습니다.' });
@@ -281,7 +334,10 @@ auth.openapi(
     summary: 'The verified session behind the cookie: user id and expiry (no database read)',
     middleware: [authRequired] as const,
     responses: {
-      200: jsonContent(envelope(z.object({ sub: z.string(), expiresAt: z.string() })), 'The session'),
+      200: jsonContent(
+        envelope(z.object({ sub: z.string(), expiresAt: z.string() })),
+        'The session',
+      ),
       ...errorResponses(401),
     },
   }),
@@ -299,13 +355,20 @@ auth.openapi(
     tags: ['auth'],
     summary: 'Whether an e-mail is already registered (rate-limited)',
     request: { query: EmailQuery },
-    responses: { 200: jsonContent(envelope(z.object({ exists: z.boolean() })), 'Answer'), ...errorResponses(400, 429) },
+    responses: {
+      200: jsonContent(envelope(z.object({ exists: z.boolean() })), 'Answer'),
+      ...errorResponses(400, 429),
+    },
   }),
   async (c) => {
     const { email } = c.req.valid('query');
     await limitAuth(c, 'check-email', email);
     const exists = await isEmailRegistered(c.get('services').db, email);
-    return ok(c, { exists }, { message: exists ? '이미 가입된 이메일입니다.' : '사용 가능한 이메일입니다.' });
+    return ok(
+      c,
+      { exists },
+      { message: exists ? '이미 가입된 이메일입니다.' : '사용 가능한 이메일입니다.' },
+    );
   },
 );
 
@@ -350,10 +413,17 @@ auth.openapi(
 );
 
 /** The database is the source of truth; Cognito gets a copy for the id token, logged when it fails. */
-async function syncAttributes(c: Context<AppEnv>, accessToken: string, attributes: Record<string, string>): Promise<void> {
+async function syncAttributes(
+  c: Context<AppEnv>,
+  accessToken: string,
+  attributes: Record<string, string>,
+): Promise<void> {
   try {
     await cognitoFor(c).updateAttributes(accessToken, attributes);
   } catch (err) {
-    c.get('services').logger.warn('cognito attribute sync failed', { attributes: Object.keys(attributes), error: err });
+    c.get('services').logger.warn('cognito attribute sync failed', {
+      attributes: Object.keys(attributes),
+      error: err,
+    });
   }
 }

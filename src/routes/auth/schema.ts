@@ -1,6 +1,10 @@
 import { z } from '@hono/zod-openapi';
 
-export const Email = z.email().max(320).transform((v) => v.toLowerCase()).openapi({ example: 'fan@example.com' });
+export const Email = z
+  .email()
+  .max(320)
+  .transform((v) => v.toLowerCase())
+  .openapi({ example: 'fan@example.com' });
 export const Password = z.string().min(8, '비밀번호는 8자 이상이어야 합니다.').max(256);
 
 export const SignUpBody = z
@@ -17,13 +21,27 @@ export const SignUpBody = z
   .openapi('SignUpBody');
 
 export const ConfirmBody = z
-  .object({ email: Email, confirmationCode: z.string().trim().regex(/^\d{4,10}$/, '인증 코드는 숫자입니다.') })
+  .object({
+    email: Email,
+    confirmationCode: z
+      .string()
+      .trim()
+      .regex(/^\d{4,10}$/, '인증 코드는 숫자입니다.'),
+  })
   .openapi('ConfirmSignUpBody');
 
-export const ConfirmQuery = z.object({ email: Email, code: z.string().trim().regex(/^\d{4,10}$/) });
+export const ConfirmQuery = z.object({
+  email: Email,
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{4,10}$/),
+});
 export const EmailBody = z.object({ email: Email }).openapi('EmailBody');
 export const EmailQuery = z.object({ email: Email });
-export const SignInBody = z.object({ email: Email, password: z.string().min(1).max(256) }).openapi('SignInBody');
+export const SignInBody = z
+  .object({ email: Email, password: z.string().min(1).max(256) })
+  .openapi('SignInBody');
 export const NicknameBody = z.object({ nickname: z.string().trim() }).openapi('NicknameBody');
 export const HandleBody = z.object({ preferredUsername: z.string().trim() }).openapi('HandleBody');
 

@@ -2,7 +2,13 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { authOptional, authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
-import { createComment, deleteComment, editComment, likeComment, listComments } from '../../domain/comments.ts';
+import {
+  createComment,
+  deleteComment,
+  editComment,
+  likeComment,
+  listComments,
+} from '../../domain/comments.ts';
 import { decodeCursor } from '../../lib/cursor.ts';
 import { ok, okList } from '../../lib/envelope.ts';
 import { envelope, errorResponses, jsonBody, jsonContent } from '../../lib/openapi.ts';
@@ -18,14 +24,45 @@ commentRoutes.openapi(
     tags: ['comments'],
     summary: 'Comment on (or reply in) a posting you can read in full',
     middleware: [authRequired],
-    request: jsonBody(z.object({ posting_id: z.uuid(), content: z.string().trim().min(1).max(1000), parent_id: z.uuid().nullish(), tagged_user_id: z.string().min(1).max(36).nullish() })),
-    responses: { 201: jsonContent(envelope(Row), 'Created'), ...errorResponses(400, 401, 403, 404) },
+    request: jsonBody(
+      z.object({
+        posting_id: z.uuid(),
+        content: z.string().trim().min(1).max(1000),
+        parent_id: z.uuid().nullish(),
+        tagged_user_id: z.string().min(1).max(36).nullish(),
+      }),
+    ),
+    responses: {
+      201: jsonContent(envelope(Row), 'Created'),
+      ...errorResponses(400, 401, 403, 404),
+    },
   }),
   async (c) => {
     const b = c.req.valid('json');
     const { db, clock } = c.get('services');
-    const row = await createComment(db, { authorId: viewerId(c), postingId: b.posting_id, content: b.content, parentId: b.parent_id, taggedUserId: b.tagged_user_id, now: clock.now() });
-    return ok(c, { id: row.id, posting_id: row.postingId, author_id: row.authorId, parent_id: row.parentId, tagged_user_id: row.taggedUserId, content: row.content, is_deleted: false, created_at: row.createdAt.toISOString(), children: [] }, { status: 201, message: '댓글이 작성되었습니다.' });
+    const row = await createComment(db, {
+      authorId: viewerId(c),
+      postingId: b.posting_id,
+      content: b.content,
+      parentId: b.parent_id,
+      taggedUserId: b.tagged_user_id,
+      now: clock.now(),
+    });
+    return ok(
+      c,
+      {
+        id: row.id,
+        posting_id: row.postingId,
+        author_id: row.authorId,
+        parent_id: row.parentId,
+        tagged_user_id: row.taggedUserId,
+        content: row.content,
+        is_deleted: false,
+        created_at: row.createdAt.toISOString(),
+        children: [],
+      },
+      { status: 201, message: '댓글이 작성되었습니다.' },
+    );
   },
 );
 
@@ -38,11 +75,18 @@ commentRoutes.openapi(
     middleware: [authOptional],
     request: {
       params: z.object({ postingId: z.uuid() }),
-      query: z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(100).default(50) }),
+      query: z.object({
+        cursor: z.string().max(200).optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(50),
+      }),
     },
     responses: {
       200: jsonContent(
-        z.object({ success: z.literal(true), data: z.array(Row), pagination: z.object({ nextCursor: z.string().nullable(), hasMore: z.boolean() }) }),
+        z.object({
+          success: z.literal(true),
+          data: z.array(Row),
+          pagination: z.object({ nextCursor: z.string().nullable(), hasMore: z.boolean() }),
+        }),
         'Comments (data stays an array; paging beside it)',
       ),
       ...errorResponses(400, 403, 404),
@@ -52,7 +96,14 @@ commentRoutes.openapi(
     const { db, clock } = c.get('services');
     const { cursor, limit } = c.req.valid('query');
     c.header('Cache-Control', 'private, no-store');
-    const page = await listComments(db, c.get('viewer')?.id ?? null, c.req.valid('param').postingId, clock.now(), decodeCursor(cursor), limit);
+    const page = await listComments(
+      db,
+      c.get('viewer')?.id ?? null,
+      c.req.valid('param').postingId,
+      clock.now(),
+      decodeCursor(cursor),
+      limit,
+    );
     return okList(c, page.items, { nextCursor: page.nextCursor, hasMore: page.hasMore });
   },
 );
@@ -64,14 +115,32 @@ commentRoutes.openapi(
     tags: ['comments'],
     summary: 'Edit my comment',
     middleware: [authRequired],
-    request: { params: IdParam, ...jsonBody(z.object({ content: z.string().trim().min(1).max(1000), tagged_user_id: z.string().min(1).max(36).nullish() })) },
+    request: {
+      params: IdParam,
+      ...jsonBody(
+        z.object({
+          content: z.string().trim().min(1).max(1000),
+          tagged_user_id: z.string().min(1).max(36).nullish(),
+        }),
+      ),
+    },
     responses: { 200: jsonContent(envelope(Row), 'Edited'), ...errorResponses(400, 401, 403, 404) },
   }),
   async (c) => {
     const { db, clock } = c.get('services');
     const b = c.req.valid('json');
-    const row = await editComment(db, viewerId(c), c.req.valid('param').id, { content: b.content, taggedUserId: b.tagged_user_id }, clock.now());
-    return ok(c, { id: row.id, content: row.content, updated_at: row.updatedAt.toISOString() }, { message: '댓글이 수정되었습니다.' });
+    const row = await editComment(
+      db,
+      viewerId(c),
+      c.req.valid('param').id,
+      { content: b.content, taggedUserId: b.tagged_user_id },
+      clock.now(),
+    );
+    return ok(
+      c,
+      { id: row.id, content: row.content, updated_at: row.updatedAt.toISOString() },
+      { message: '댓글이 수정되었습니다.' },
+    );
   },
 );
 
@@ -83,7 +152,10 @@ commentRoutes.openapi(
     summary: "Delete a comment (its author, the posting's author or an admin)",
     middleware: [authRequired],
     request: { params: IdParam },
-    responses: { 200: jsonContent(envelope(z.null()), 'Deleted'), ...errorResponses(400, 401, 403, 404) },
+    responses: {
+      200: jsonContent(envelope(z.null()), 'Deleted'),
+      ...errorResponses(400, 401, 403, 404),
+    },
   }),
   async (c) => {
     const { db, clock } = c.get('services');
@@ -106,7 +178,9 @@ commentRoutes.openapi(
   }),
   async (c) => {
     const { db, clock } = c.get('services');
-    return ok(c, await likeComment(db, viewerId(c), c.req.valid('param').id, true, clock.now()), { status: 201 });
+    return ok(c, await likeComment(db, viewerId(c), c.req.valid('param').id, true, clock.now()), {
+      status: 201,
+    });
   },
 );
 

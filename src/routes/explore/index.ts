@@ -10,11 +10,29 @@ import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
 export const exploreRoutes = new OpenAPIHono<AppEnv>();
 exploreRoutes.use('*', edgeCache);
 
-const PageQuery = z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(50).default(20) });
-const Creators = envelope(z.object({ creators: z.array(z.record(z.string(), z.unknown())), nextCursor: z.string().nullable(), hasMore: z.boolean(), category: z.record(z.string(), z.unknown()).optional() }));
+const PageQuery = z.object({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+const Creators = envelope(
+  z.object({
+    creators: z.array(z.record(z.string(), z.unknown())),
+    nextCursor: z.string().nullable(),
+    hasMore: z.boolean(),
+    category: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
 
 exploreRoutes.openapi(
-  createRoute({ method: 'get', path: '/categories', tags: ['explore'], summary: 'Creator categories', responses: { 200: jsonContent(envelope(z.array(z.record(z.string(), z.unknown()))), 'Categories') } }),
+  createRoute({
+    method: 'get',
+    path: '/categories',
+    tags: ['explore'],
+    summary: 'Creator categories',
+    responses: {
+      200: jsonContent(envelope(z.array(z.record(z.string(), z.unknown()))), 'Categories'),
+    },
+  }),
   async (c) => ok(c, await activeCategories(c.get('services').db)),
 );
 
@@ -30,7 +48,15 @@ exploreRoutes.openapi(
   async (c) => {
     const { cursor, limit } = c.req.valid('query');
     const { db, clock } = c.get('services');
-    return ok(c, await exploreCreators(db, { newOnly: true, after: decodeCursor(cursor), limit, now: clock.now() }));
+    return ok(
+      c,
+      await exploreCreators(db, {
+        newOnly: true,
+        after: decodeCursor(cursor),
+        limit,
+        now: clock.now(),
+      }),
+    );
   },
 );
 
@@ -46,6 +72,15 @@ exploreRoutes.openapi(
   async (c) => {
     const { cursor, limit } = c.req.valid('query');
     const { db, clock } = c.get('services');
-    return ok(c, await exploreCreators(db, { categoryId: c.req.valid('param').categoryId, newOnly: false, after: decodeCursor(cursor), limit, now: clock.now() }));
+    return ok(
+      c,
+      await exploreCreators(db, {
+        categoryId: c.req.valid('param').categoryId,
+        newOnly: false,
+        after: decodeCursor(cursor),
+        limit,
+        now: clock.now(),
+      }),
+    );
   },
 );

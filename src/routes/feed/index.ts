@@ -20,12 +20,30 @@ const Query = z.object({
 const FeedBody = z.object({
   success: z.literal(true),
   data: z.array(z.record(z.string(), z.unknown())),
-  pagination: z.object({ page: z.number().nullable(), limit: z.number(), hasMore: z.boolean(), total: z.number().nullable(), nextCursor: z.string().nullable(), source: z.string() }),
+  pagination: z.object({
+    page: z.number().nullable(),
+    limit: z.number(),
+    hasMore: z.boolean(),
+    total: z.number().nullable(),
+    nextCursor: z.string().nullable(),
+    source: z.string(),
+  }),
 });
 
-async function personal(c: Context<AppEnv>, q: z.infer<typeof Query> & { filter: 'all' | 'membership' | 'public' }) {
+async function personal(
+  c: Context<AppEnv>,
+  q: z.infer<typeof Query> & { filter: 'all' | 'membership' | 'public' },
+) {
   const { db, clock } = c.get('services');
-  const feed = await personalFeed(db, { viewerId: c.get('viewer')?.id ?? null, filter: q.filter, page: q.page, after: decodeCursor(q.cursor), limit: q.limit, now: clock.now(), apiBase: c.get('env').API_BASE_URL });
+  const feed = await personalFeed(db, {
+    viewerId: c.get('viewer')?.id ?? null,
+    filter: q.filter,
+    page: q.page,
+    after: decodeCursor(q.cursor),
+    limit: q.limit,
+    now: clock.now(),
+    apiBase: c.get('env').API_BASE_URL,
+  });
   c.header('Cache-Control', 'private, no-store');
   return okList(c, feed.posts, { ...feed.pagination, source: feed.source });
 }
@@ -36,9 +54,12 @@ for (const path of ['/', '/personal']) {
       method: 'get',
       path,
       tags: ['feed'],
-      summary: 'Postings of creators I follow or subscribe to (discover feed when none), newest first',
+      summary:
+        'Postings of creators I follow or subscribe to (discover feed when none), newest first',
       middleware: [authOptional],
-      request: { query: Query.extend({ filter: z.enum(['all', 'membership', 'public']).default('all') }) },
+      request: {
+        query: Query.extend({ filter: z.enum(['all', 'membership', 'public']).default('all') }),
+      },
       responses: { 200: jsonContent(FeedBody, 'A page of the feed'), ...errorResponses(400) },
     }),
     (c) => personal(c, c.req.valid('query')),
@@ -58,7 +79,16 @@ feedRoutes.openapi(
   async (c) => {
     const q = c.req.valid('query');
     const { db, clock } = c.get('services');
-    const feed = await publicFeed(db, { viewerId: c.get('viewer')?.id ?? null, filter: 'public', sort: q.sort, page: q.page, after: decodeCursor(q.cursor), limit: q.limit, now: clock.now(), apiBase: c.get('env').API_BASE_URL });
+    const feed = await publicFeed(db, {
+      viewerId: c.get('viewer')?.id ?? null,
+      filter: 'public',
+      sort: q.sort,
+      page: q.page,
+      after: decodeCursor(q.cursor),
+      limit: q.limit,
+      now: clock.now(),
+      apiBase: c.get('env').API_BASE_URL,
+    });
     return okList(c, feed.posts, { ...feed.pagination, source: feed.source });
   },
 );

@@ -15,7 +15,12 @@ const PageQuery = z.object({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
-const ListSchema = envelope(z.object({ items: z.array(z.record(z.string(), z.unknown())), pagination: z.record(z.string(), z.unknown()) }));
+const ListSchema = envelope(
+  z.object({
+    items: z.array(z.record(z.string(), z.unknown())),
+    pagination: z.record(z.string(), z.unknown()),
+  }),
+);
 
 followRoutes.openapi(
   createRoute({
@@ -25,9 +30,19 @@ followRoutes.openapi(
     summary: 'Follow a user',
     middleware: [authRequired],
     request: { params: UserParam },
-    responses: { 201: jsonContent(envelope(z.object({ followId: z.string(), followedAt: z.string() })), 'Following'), ...errorResponses(400, 401, 404, 409) },
+    responses: {
+      201: jsonContent(
+        envelope(z.object({ followId: z.string(), followedAt: z.string() })),
+        'Following',
+      ),
+      ...errorResponses(400, 401, 404, 409),
+    },
   }),
-  async (c) => ok(c, await follow(c.get('services').db, viewerId(c), c.req.valid('param').userId), { status: 201, message: '팔로우했습니다.' }),
+  async (c) =>
+    ok(c, await follow(c.get('services').db, viewerId(c), c.req.valid('param').userId), {
+      status: 201,
+      message: '팔로우했습니다.',
+    }),
 );
 
 followRoutes.openapi(
@@ -63,7 +78,17 @@ for (const [path, direction] of [
     async (c) => {
       const { page, cursor, limit } = c.req.valid('query');
       const me = viewerId(c);
-      return ok(c, await followList(c.get('services').db, me, direction, { page, after: decodeCursor(cursor) }, limit, me));
+      return ok(
+        c,
+        await followList(
+          c.get('services').db,
+          me,
+          direction,
+          { page, after: decodeCursor(cursor) },
+          limit,
+          me,
+        ),
+      );
     },
   );
 }
@@ -81,7 +106,17 @@ for (const direction of ['following', 'followers'] as const) {
     }),
     async (c) => {
       const { page, cursor, limit } = c.req.valid('query');
-      return ok(c, await followList(c.get('services').db, c.req.valid('param').userId, direction, { page, after: decodeCursor(cursor) }, limit, c.get('viewer')?.id ?? null));
+      return ok(
+        c,
+        await followList(
+          c.get('services').db,
+          c.req.valid('param').userId,
+          direction,
+          { page, after: decodeCursor(cursor) },
+          limit,
+          c.get('viewer')?.id ?? null,
+        ),
+      );
     },
   );
 }

@@ -40,7 +40,10 @@ export const health = new OpenAPIHono<AppEnv>().openapi(route, async (c) => {
     status: 'ok' as const,
     version: env.BUILD_VERSION,
     environment: env.APP_ENV,
-    database: { reachable: true as const, latencyMs: Math.round((performance.now() - started) * 100) / 100 },
+    database: {
+      reachable: true as const,
+      latencyMs: Math.round((performance.now() - started) * 100) / 100,
+    },
     time: new Date().toISOString(),
   });
 });

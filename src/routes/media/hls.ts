@@ -140,12 +140,10 @@ export function registerHls(routes: OpenAPIHono<AppEnv>): void {
           envelope(
             z.object({
               hlsUrl: z.string(),
-              expiresAt: z
-                .string()
-                .openapi({
-                  description:
-                    'When the segment URLs of a playlist fetched now expire; fetching the playlist again renews them',
-                }),
+              expiresAt: z.string().openapi({
+                description:
+                  'When the segment URLs of a playlist fetched now expire; fetching the playlist again renews them',
+              }),
               mp4: z.record(z.string(), z.string()),
               thumbnails: z.array(z.string()),
               duration: z.number().nullable(),

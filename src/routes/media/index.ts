@@ -8,7 +8,15 @@ import { authOptional, authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { mediaForViewer, variantKey } from '../../domain/media-access.ts';
 import { mediaView } from '../../domain/media-views.ts';
-import { abortUpload, completeUpload, deleteMedia, myMedia, ownMedia, prepareUpload, retryMedia } from '../../domain/media.ts';
+import {
+  abortUpload,
+  completeUpload,
+  deleteMedia,
+  myMedia,
+  ownMedia,
+  prepareUpload,
+  retryMedia,
+} from '../../domain/media.ts';
 import { MEDIA_TYPES, type MediaPurpose } from '../../db/schema/index.ts';
 import { applyCallback, callbackSchema, verifySigned } from '../../jobs/media.ts';
 import { ok } from '../../lib/envelope.ts';
@@ -21,7 +29,6 @@ import { registerFormUpload } from './upload.ts';
 
 export const mediaRoutes = new OpenAPIHono<AppEnv>();
 
-
 const MediaIdParam = z.object({ mediaId: z.uuid() });
 /** What an image is for: a posting (default), a profile picture (square sizes) or a cover image (banner sizes). */
 const MediaPurposeSchema = z
@@ -33,7 +40,8 @@ mediaRoutes.openapi(
     method: 'post',
     path: '/prepare-upload',
     tags: ['media'],
-    summary: 'Start an upload: a presigned PUT pinned to the type and size (or presigned parts for a large video)',
+    summary:
+      'Start an upload: a presigned PUT pinned to the type and size (or presigned parts for a large video)',
     middleware: [authRequired] as const,
     request: jsonBody(
       z.object({
@@ -57,7 +65,17 @@ mediaRoutes.openapi(
             headers: z.record(z.string(), z.string()),
             expiresAt: z.string(),
             multipart: z
-              .object({ uploadId: z.string(), partSize: z.number().int(), parts: z.array(z.object({ partNumber: z.number().int(), size: z.number().int(), url: z.string() })) })
+              .object({
+                uploadId: z.string(),
+                partSize: z.number().int(),
+                parts: z.array(
+                  z.object({
+                    partNumber: z.number().int(),
+                    size: z.number().int(),
+                    url: z.string(),
+                  }),
+                ),
+              })
               .nullable(),
           }),
         ),
@@ -68,7 +86,13 @@ mediaRoutes.openapi(
   }),
   async (c) => {
     const { db, clock } = c.get('services');
-    const prepared = await prepareUpload(db, c.get('env'), viewerId(c), c.req.valid('json'), clock.now());
+    const prepared = await prepareUpload(
+      db,
+      c.get('env'),
+      viewerId(c),
+      c.req.valid('json'),
+      clock.now(),
+    );
     return ok(c, { ...prepared, type: prepared.type.toUpperCase() }, { status: 201 });
   },
 );
@@ -123,13 +147,23 @@ mediaRoutes.openapi(
         type: upperEnum(MEDIA_TYPES).optional(),
       }),
     },
-    responses: { 200: jsonContent(envelope(z.array(MediaViewSchema)), 'Media'), ...errorResponses(400, 401) },
+    responses: {
+      200: jsonContent(envelope(z.array(MediaViewSchema)), 'Media'),
+      ...errorResponses(400, 401),
+    },
   }),
   async (c) => {
     const { db } = c.get('services');
     const q = c.req.valid('query');
-    const rows = await myMedia(db, viewerId(c), { limit: q.limit, offset: q.offset, type: q.type?.toLowerCase() as (typeof MEDIA_TYPES)[number] | undefined });
-    return ok(c, rows.map((m) => mediaView(m, c.get('env').API_BASE_URL)));
+    const rows = await myMedia(db, viewerId(c), {
+      limit: q.limit,
+      offset: q.offset,
+      type: q.type?.toLowerCase() as (typeof MEDIA_TYPES)[number] | undefined,
+    });
+    return ok(
+      c,
+      rows.map((m) => mediaView(m, c.get('env').API_BASE_URL)),
+    );
   },
 );
 
@@ -137,7 +171,13 @@ mediaRoutes.post('/processing-webhook', async (c) => {
   // media-service's signed callback; never authenticated by cookies. Raw body: the signature covers its bytes.
   const { db, clock } = c.get('services');
   const raw = await c.req.text();
-  await verifySigned(c.get('env').MEDIA_SERVICE_SECRET, 'callback', c.req.raw.headers, raw, clock.now());
+  await verifySigned(
+    c.get('env').MEDIA_SERVICE_SECRET,
+    'callback',
+    c.req.raw.headers,
+    raw,
+    clock.now(),
+  );
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -145,7 +185,10 @@ mediaRoutes.post('/processing-webhook', async (c) => {
     throw new ApiError('INVALID_JSON', '요청 본문이 올바른 JSON이 아닙니다.');
   }
   const cb = callbackSchema.safeParse(parsed);
-  if (!cb.success) throw new ApiError('VALIDATION_FAILED', '콜백 형식이 올바르지 않습니다.', { details: cb.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+  if (!cb.success)
+    throw new ApiError('VALIDATION_FAILED', '콜백 형식이 올바르지 않습니다.', {
+      details: cb.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
   await applyCallback(db, cb.data, clock.now());
   return ok(c, { applied: true });
 });
@@ -161,14 +204,31 @@ for (const kind of ['image', 'video'] as const) {
       tags: ['media'],
       summary: `Fetch ${kind === 'image' ? 'an image' : 'a video'} the viewer may see (redirect to a short-lived signed URL)`,
       middleware: [authOptional] as const,
-      request: { params: z.object({ id: z.uuid() }), query: z.object({ quality: z.string().regex(/^[\w-]{1,20}$/).optional() }) },
-      responses: { 302: { description: 'Redirect to a presigned GET' }, ...errorResponses(400, 403, 404, 409) },
+      request: {
+        params: z.object({ id: z.uuid() }),
+        query: z.object({
+          quality: z
+            .string()
+            .regex(/^[\w-]{1,20}$/)
+            .optional(),
+        }),
+      },
+      responses: {
+        302: { description: 'Redirect to a presigned GET' },
+        ...errorResponses(400, 403, 404, 409),
+      },
     }),
     async (c) => {
       const { db, clock } = c.get('services');
       const quality = c.req.valid('query').quality;
       const preview = quality === 'preview';
-      const media = await mediaForViewer(db, c.get('viewer')?.id ?? null, c.req.valid('param').id, clock.now(), { lockedPreview: preview });
+      const media = await mediaForViewer(
+        db,
+        c.get('viewer')?.id ?? null,
+        c.req.valid('param').id,
+        clock.now(),
+        { lockedPreview: preview },
+      );
       // The blurred preview never falls back to the original.
       const key = preview ? media.variants?.preview : variantKey(media, quality);
       if (!key) throw new ApiError('MEDIA_NOT_READY', '미디어가 아직 처리 중입니다.');
@@ -186,10 +246,13 @@ mediaRoutes.openapi(
     method: 'get',
     path: '/{mediaId}',
     tags: ['media'],
-    summary: 'One of the viewer\'s own media',
+    summary: "One of the viewer's own media",
     middleware: [authRequired] as const,
     request: { params: MediaIdParam },
-    responses: { 200: jsonContent(envelope(MediaViewSchema), 'Media'), ...errorResponses(401, 404) },
+    responses: {
+      200: jsonContent(envelope(MediaViewSchema), 'Media'),
+      ...errorResponses(401, 404),
+    },
   }),
   async (c) => {
     const media = await ownMedia(c.get('services').db, viewerId(c), c.req.valid('param').mediaId);
@@ -242,10 +305,18 @@ mediaRoutes.openapi(
     summary: 'Process a failed media again',
     middleware: [authRequired] as const,
     request: { params: MediaIdParam },
-    responses: { 200: jsonContent(envelope(MediaViewSchema), 'Queued again'), ...errorResponses(401, 404, 409) },
+    responses: {
+      200: jsonContent(envelope(MediaViewSchema), 'Queued again'),
+      ...errorResponses(401, 404, 409),
+    },
   }),
   async (c) => {
-    const media = await retryMedia(c.get('services').db, c.get('env'), viewerId(c), c.req.valid('param').mediaId);
+    const media = await retryMedia(
+      c.get('services').db,
+      c.get('env'),
+      viewerId(c),
+      c.req.valid('param').mediaId,
+    );
     return ok(c, mediaView(media, c.get('env').API_BASE_URL));
   },
 );
@@ -258,7 +329,10 @@ mediaRoutes.openapi(
     summary: 'Abandon an unfinished upload (aborts a multipart upload in storage)',
     middleware: [authRequired] as const,
     request: { params: MediaIdParam },
-    responses: { 200: jsonContent(envelope(z.null()), 'Aborted'), ...errorResponses(401, 404, 409) },
+    responses: {
+      200: jsonContent(envelope(z.null()), 'Aborted'),
+      ...errorResponses(401, 404, 409),
+    },
   }),
   async (c) => {
     const { db, clock } = c.get('services');
@@ -272,7 +346,7 @@ mediaRoutes.openapi(
     method: 'delete',
     path: '/{mediaId}',
     tags: ['media'],
-    summary: 'Delete one of the viewer\'s media (and its stored files)',
+    summary: "Delete one of the viewer's media (and its stored files)",
     middleware: [authRequired] as const,
     request: { params: MediaIdParam },
     responses: { 200: jsonContent(envelope(z.null()), 'Deleted'), ...errorResponses(401, 404) },

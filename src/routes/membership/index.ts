@@ -4,7 +4,19 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { authRequired, creatorOnly, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { PERIOD_UNITS } from '../../db/schema/columns.ts';
-import { createTier, deleteTier, findOwnTier, kngForKrw, listOwnTiers, listPublicTiers, tierPriceKrw, tierView, toggleTier, updateTier, type TierInput } from '../../domain/memberships.ts';
+import {
+  createTier,
+  deleteTier,
+  findOwnTier,
+  kngForKrw,
+  listOwnTiers,
+  listPublicTiers,
+  tierPriceKrw,
+  tierView,
+  toggleTier,
+  updateTier,
+  type TierInput,
+} from '../../domain/memberships.ts';
 import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { envelope, errorResponses, jsonBody, jsonContent } from '../../lib/openapi.ts';
@@ -13,7 +25,14 @@ export const membership = new OpenAPIHono<AppEnv>();
 
 const Benefits = z
   .union([z.string().max(2000), z.array(z.string().trim().min(1).max(200)).max(30)])
-  .transform((v) => (Array.isArray(v) ? v : v.split(',').map((s) => s.trim()).filter(Boolean)));
+  .transform((v) =>
+    Array.isArray(v)
+      ? v
+      : v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+  );
 
 const TierFields = {
   name: z.string().trim().min(1).max(100),
@@ -104,7 +123,10 @@ membership.openapi(
     summary: 'Create a tier (creators only)',
     middleware: creatorRoute,
     request: jsonBody(TierBody),
-    responses: { 201: jsonContent(envelope(Tier), 'Created'), ...errorResponses(400, 401, 403, 409) },
+    responses: {
+      201: jsonContent(envelope(Tier), 'Created'),
+      ...errorResponses(400, 401, 403, 409),
+    },
   }),
   async (c) => {
     const body = c.req.valid('json');
@@ -114,7 +136,10 @@ membership.openapi(
       });
     }
     const item = await createTier(c.get('services').db, viewerId(c), toInput(body) as TierInput);
-    return ok(c, tierView(item), { status: 201, message: `멤버십이 생성되었습니다.${priceNote(body)}` });
+    return ok(c, tierView(item), {
+      status: 201,
+      message: `멤버십이 생성되었습니다.${priceNote(body)}`,
+    });
   },
 );
 
@@ -125,9 +150,13 @@ membership.openapi(
     tags: ['membership'],
     summary: 'My tiers (creators only), by level',
     middleware: creatorRoute,
-    responses: { 200: jsonContent(envelope(z.object({ memberships: z.array(Tier) })), 'Tiers'), ...errorResponses(401, 403) },
+    responses: {
+      200: jsonContent(envelope(z.object({ memberships: z.array(Tier) })), 'Tiers'),
+      ...errorResponses(401, 403),
+    },
   }),
-  async (c) => ok(c, { memberships: (await listOwnTiers(c.get('services').db, viewerId(c))).map(tierView) }),
+  async (c) =>
+    ok(c, { memberships: (await listOwnTiers(c.get('services').db, viewerId(c))).map(tierView) }),
 );
 
 membership.openapi(
@@ -139,7 +168,12 @@ membership.openapi(
     request: { params: z.object({ creatorId: z.string().min(1).max(36) }) },
     responses: { 200: jsonContent(envelope(z.object({ memberships: z.array(Tier) })), 'Tiers') },
   }),
-  async (c) => ok(c, { memberships: (await listPublicTiers(c.get('services').db, c.req.valid('param').creatorId)).map(tierView) }),
+  async (c) =>
+    ok(c, {
+      memberships: (
+        await listPublicTiers(c.get('services').db, c.req.valid('param').creatorId)
+      ).map(tierView),
+    }),
 );
 
 membership.openapi(
@@ -167,7 +201,10 @@ membership.openapi(
     summary: 'Edit one of my tiers',
     middleware: creatorRoute,
     request: { params: IdParam, ...jsonBody(TierPatch) },
-    responses: { 200: jsonContent(envelope(Tier), 'Updated'), ...errorResponses(400, 401, 403, 404, 409) },
+    responses: {
+      200: jsonContent(envelope(Tier), 'Updated'),
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
   }),
   async (c) => {
     const body = c.req.valid('json');
@@ -185,9 +222,13 @@ membership.openapi(
     summary: 'Put a tier on or off sale',
     middleware: creatorRoute,
     request: { params: IdParam },
-    responses: { 200: jsonContent(envelope(Tier), 'Toggled'), ...errorResponses(400, 401, 403, 404) },
+    responses: {
+      200: jsonContent(envelope(Tier), 'Toggled'),
+      ...errorResponses(400, 401, 403, 404),
+    },
   }),
-  async (c) => ok(c, tierView(await toggleTier(c.get('services').db, viewerId(c), c.req.valid('param').id))),
+  async (c) =>
+    ok(c, tierView(await toggleTier(c.get('services').db, viewerId(c), c.req.valid('param').id))),
 );
 
 membership.openapi(
@@ -198,7 +239,10 @@ membership.openapi(
     summary: 'Delete a tier (refused while it has live subscribers)',
     middleware: creatorRoute,
     request: { params: IdParam },
-    responses: { 200: jsonContent(envelope(z.null()), 'Deleted'), ...errorResponses(400, 401, 403, 404, 409) },
+    responses: {
+      200: jsonContent(envelope(z.null()), 'Deleted'),
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
   }),
   async (c) => {
     const { db, clock } = c.get('services');

@@ -6,7 +6,16 @@ import type { Context } from 'hono';
 import { authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { PAYMENT_STATUSES, users } from '../../db/schema/index.ts';
-import { KNG_PRODUCTS, cancelPayment, confirmPayment, failPayment, paymentHistory, paymentInfo, paymentView, preparePayment } from '../../domain/payments.ts';
+import {
+  KNG_PRODUCTS,
+  cancelPayment,
+  confirmPayment,
+  failPayment,
+  paymentHistory,
+  paymentInfo,
+  paymentView,
+  preparePayment,
+} from '../../domain/payments.ts';
 import { handleTossWebhook, webhookSchema } from '../../domain/payment-webhooks.ts';
 import { decodeCursor } from '../../lib/cursor.ts';
 import { ok } from '../../lib/envelope.ts';
@@ -47,11 +56,17 @@ const PaymentViewSchema = z
 
 async function viewerWithRole(c: Context<AppEnv>): Promise<{ id: string; isAdmin: boolean }> {
   const id = viewerId(c);
-  const [row] = await c.get('services').db.select({ role: users.role }).from(users).where(eq(users.id, id)).limit(1);
+  const [row] = await c
+    .get('services')
+    .db.select({ role: users.role })
+    .from(users)
+    .where(eq(users.id, id))
+    .limit(1);
   return { id, isAdmin: row?.role === 'admin' };
 }
 
-const logTo = (c: Context<AppEnv>) => (msg: string, fields: Record<string, unknown>) => c.get('services').logger.warn(msg, fields);
+const logTo = (c: Context<AppEnv>) => (msg: string, fields: Record<string, unknown>) =>
+  c.get('services').logger.warn(msg, fields);
 
 paymentRoutes.openapi(
   createRoute({
@@ -59,9 +74,22 @@ paymentRoutes.openapi(
     path: '/products',
     tags: ['payment'],
     summary: 'KNG packs for sale (price in KRW, VAT included)',
-    responses: { 200: jsonContent(envelope(z.array(z.object({ code: z.string(), tokenAmount: z.number().int(), price: z.number().int() }))), 'Products') },
+    responses: {
+      200: jsonContent(
+        envelope(
+          z.array(
+            z.object({ code: z.string(), tokenAmount: z.number().int(), price: z.number().int() }),
+          ),
+        ),
+        'Products',
+      ),
+    },
   }),
-  (c) => ok(c, KNG_PRODUCTS.map((p) => ({ ...p }))),
+  (c) =>
+    ok(
+      c,
+      KNG_PRODUCTS.map((p) => ({ ...p })),
+    ),
 );
 
 paymentRoutes.openapi(
@@ -82,13 +110,28 @@ paymentRoutes.openapi(
     ),
     responses: {
       200: jsonContent(
-        envelope(z.object({ orderId: z.string(), orderName: z.string(), amount: z.number().int(), tokenAmount: z.number().int(), clientKey: z.string(), customerKey: z.string(), customerName: z.string().nullable(), customerEmail: z.string().nullable() })),
+        envelope(
+          z.object({
+            orderId: z.string(),
+            orderName: z.string(),
+            amount: z.number().int(),
+            tokenAmount: z.number().int(),
+            clientKey: z.string(),
+            customerKey: z.string(),
+            customerName: z.string().nullable(),
+            customerEmail: z.string().nullable(),
+          }),
+        ),
         'Order',
       ),
       ...errorResponses(400, 401),
     },
   }),
-  async (c) => ok(c, await preparePayment(c.get('services').db, c.get('env'), viewerId(c), c.req.valid('json'))),
+  async (c) =>
+    ok(
+      c,
+      await preparePayment(c.get('services').db, c.get('env'), viewerId(c), c.req.valid('json')),
+    ),
 );
 
 paymentRoutes.openapi(
@@ -105,12 +148,25 @@ paymentRoutes.openapi(
         amount: z.number().int().positive(),
       }),
     ),
-    responses: { 200: jsonContent(envelope(PaymentViewSchema), 'Confirmed and credited'), ...errorResponses(400, 401, 404, 409, 502, 503) },
+    responses: {
+      200: jsonContent(envelope(PaymentViewSchema), 'Confirmed and credited'),
+      ...errorResponses(400, 401, 404, 409, 502, 503),
+    },
   }),
   async (c) => {
-    const order = await confirmPayment(c.get('services').db, c.get('env'), viewerId(c), c.req.valid('json'), logTo(c));
+    const order = await confirmPayment(
+      c.get('services').db,
+      c.get('env'),
+      viewerId(c),
+      c.req.valid('json'),
+      logTo(c),
+    );
     const credited = order.status === 'credited';
-    return ok(c, paymentView(order), { message: credited ? `콩 ${order.tokenAmount}개가 충전되었습니다.` : '입금을 기다리고 있습니다.' });
+    return ok(c, paymentView(order), {
+      message: credited
+        ? `콩 ${order.tokenAmount}개가 충전되었습니다.`
+        : '입금을 기다리고 있습니다.',
+    });
   },
 );
 
@@ -128,9 +184,13 @@ paymentRoutes.openapi(
         message: z.string().max(500).optional(),
       }),
     ),
-    responses: { 200: jsonContent(envelope(PaymentViewSchema), 'Recorded'), ...errorResponses(400, 401, 404, 409) },
+    responses: {
+      200: jsonContent(envelope(PaymentViewSchema), 'Recorded'),
+      ...errorResponses(400, 401, 404, 409),
+    },
   }),
-  async (c) => ok(c, paymentView(await failPayment(c.get('services').db, viewerId(c), c.req.valid('json')))),
+  async (c) =>
+    ok(c, paymentView(await failPayment(c.get('services').db, viewerId(c), c.req.valid('json')))),
 );
 
 paymentRoutes.openapi(
@@ -155,7 +215,14 @@ paymentRoutes.openapi(
             transactions: z.array(PaymentViewSchema),
             hasMore: z.boolean(),
             nextCursor: z.string().nullable().optional(),
-            pagination: z.object({ page: z.number(), limit: z.number(), total: z.number(), totalPages: z.number() }).optional(),
+            pagination: z
+              .object({
+                page: z.number(),
+                limit: z.number(),
+                total: z.number(),
+                totalPages: z.number(),
+              })
+              .optional(),
           }),
         ),
         'History',
@@ -167,7 +234,15 @@ paymentRoutes.openapi(
     const q = c.req.valid('query');
     const status = q.status?.toLowerCase() as (typeof PAYMENT_STATUSES)[number] | undefined;
     // `page` (the web client) → numbered pages with totals; otherwise keyset pages by `cursor`.
-    return ok(c, await paymentHistory(c.get('services').db, viewerId(c), { page: q.page, after: decodeCursor(q.cursor), limit: q.limit, status }));
+    return ok(
+      c,
+      await paymentHistory(c.get('services').db, viewerId(c), {
+        page: q.page,
+        after: decodeCursor(q.cursor),
+        limit: q.limit,
+        status,
+      }),
+    );
   },
 );
 
@@ -179,9 +254,26 @@ paymentRoutes.openapi(
     summary: 'One payment with the provider’s record (owner or admin)',
     middleware: [authRequired] as const,
     request: { params: z.object({ paymentKey: z.string().min(1).max(200) }) },
-    responses: { 200: jsonContent(envelope(PaymentViewSchema.extend({ provider: z.record(z.string(), z.unknown()).nullable() })), 'Payment'), ...errorResponses(401, 404) },
+    responses: {
+      200: jsonContent(
+        envelope(
+          PaymentViewSchema.extend({ provider: z.record(z.string(), z.unknown()).nullable() }),
+        ),
+        'Payment',
+      ),
+      ...errorResponses(401, 404),
+    },
   }),
-  async (c) => ok(c, await paymentInfo(c.get('services').db, c.get('env'), await viewerWithRole(c), c.req.valid('param').paymentKey)),
+  async (c) =>
+    ok(
+      c,
+      await paymentInfo(
+        c.get('services').db,
+        c.get('env'),
+        await viewerWithRole(c),
+        c.req.valid('param').paymentKey,
+      ),
+    ),
 );
 
 paymentRoutes.openapi(
@@ -201,7 +293,14 @@ paymentRoutes.openapi(
     },
   }),
   async (c) => {
-    const order = await cancelPayment(c.get('services').db, c.get('env'), await viewerWithRole(c), c.req.valid('param').paymentKey, c.req.valid('json').cancelReason, logTo(c));
+    const order = await cancelPayment(
+      c.get('services').db,
+      c.get('env'),
+      await viewerWithRole(c),
+      c.req.valid('param').paymentKey,
+      c.req.valid('json').cancelReason,
+      logTo(c),
+    );
     return ok(c, paymentView(order));
   },
 );
@@ -210,13 +309,23 @@ paymentRoutes.post('/webhook', async (c) => {
   // Toss calls this without credentials: the body is a hint, checked against Toss itself (see payment-webhooks.ts).
   const { db, logger } = c.get('services');
   const parsed = webhookSchema.safeParse(await c.req.json().catch(() => null));
-  if (!parsed.success) throw new ApiError('VALIDATION_FAILED', '알 수 없는 웹훅 형식입니다.', { details: parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })) });
+  if (!parsed.success)
+    throw new ApiError('VALIDATION_FAILED', '알 수 없는 웹훅 형식입니다.', {
+      details: parsed.error.issues
+        .slice(0, 5)
+        .map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
   let outcome: Awaited<ReturnType<typeof handleTossWebhook>>;
   try {
-    outcome = await handleTossWebhook(db, c.get('env'), parsed.data, (level, msg, f) => logger[level](msg, f));
+    outcome = await handleTossWebhook(db, c.get('env'), parsed.data, (level, msg, f) =>
+      logger[level](msg, f),
+    );
   } catch (err) {
     // Toss unreachable: 503 so that Toss delivers the webhook again later.
-    if (err instanceof TossUnavailable) throw new ApiError('PAYMENT_PROVIDER_UNAVAILABLE', '결제사 확인에 실패했습니다.', { cause: err });
+    if (err instanceof TossUnavailable)
+      throw new ApiError('PAYMENT_PROVIDER_UNAVAILABLE', '결제사 확인에 실패했습니다.', {
+        cause: err,
+      });
     throw err;
   }
   return ok(c, { outcome }, { message: outcome });

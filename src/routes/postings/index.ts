@@ -6,7 +6,14 @@ import type { AppEnv } from '../../context.ts';
 import { like, unlike, unlockPosting } from '../../domain/engagement.ts';
 import { requestKey } from '../../domain/idempotency.ts';
 import { isActiveCreator } from '../../domain/identity.ts';
-import { createPosting, deletePosting, getPostingView, listPostings, updatePosting, type PostingInput } from '../../domain/postings.ts';
+import {
+  createPosting,
+  deletePosting,
+  getPostingView,
+  listPostings,
+  updatePosting,
+  type PostingInput,
+} from '../../domain/postings.ts';
 import { recordView, viewerKey } from '../../domain/views.ts';
 import { decodeCursor } from '../../lib/cursor.ts';
 import { clientIp } from '../../lib/rate-limit.ts';
@@ -53,8 +60,10 @@ function toInput(b: Partial<z.infer<typeof CreateBody>>): Partial<PostingInput> 
   if (b.publish_end_at !== undefined) out.publishEndAt = b.publish_end_at;
   if (b.media_ids !== undefined) out.mediaIds = b.media_ids;
   if (b.free_preview_media_ids !== undefined) out.freePreviewMediaIds = b.free_preview_media_ids;
-  if (b.allow_individual_purchase !== undefined) out.allowIndividualPurchase = b.allow_individual_purchase;
-  if (b.individual_purchase_price !== undefined) out.individualPurchasePrice = b.individual_purchase_price;
+  if (b.allow_individual_purchase !== undefined)
+    out.allowIndividualPurchase = b.allow_individual_purchase;
+  if (b.individual_purchase_price !== undefined)
+    out.individualPurchasePrice = b.individual_purchase_price;
   if (b.is_public !== undefined) out.isPublic = b.is_public;
   if (b.is_sensitive !== undefined) out.isSensitive = b.is_sensitive;
   if (b.allow_comments !== undefined) out.allowComments = b.allow_comments;
@@ -163,7 +172,10 @@ postingsRoutes.openapi(
     summary: 'Write a posting (membership-only and paid fields: creators only)',
     middleware: [authRequired],
     request: jsonBody(CreateBody),
-    responses: { 201: jsonContent(envelope(z.object({ id: z.string(), message: z.string() })), 'Created'), ...errorResponses(400, 401, 403, 404) },
+    responses: {
+      201: jsonContent(envelope(z.object({ id: z.string(), message: z.string() })), 'Created'),
+      ...errorResponses(400, 401, 403, 404),
+    },
   }),
   async (c) => {
     const author = viewerId(c);
@@ -186,7 +198,11 @@ postingsRoutes.openapi(
     };
     const { db, clock } = c.get('services');
     const id = await createPosting(db, author, await isCreator(c, author), input, clock.now());
-    return ok(c, { id, message: '포스팅이 작성되었습니다.' }, { status: 201, message: '포스팅이 작성되었습니다.' });
+    return ok(
+      c,
+      { id, message: '포스팅이 작성되었습니다.' },
+      { status: 201, message: '포스팅이 작성되었습니다.' },
+    );
   },
 );
 
@@ -217,7 +233,10 @@ postingsRoutes.openapi(
     request: {
       query: ListQuery.extend({
         user_sub: z.string().min(1).max(36).optional(),
-        is_membership: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+        is_membership: z
+          .enum(['true', 'false'])
+          .transform((v) => v === 'true')
+          .optional(),
         search: z.string().trim().min(1).max(100).optional(),
       }),
     },
@@ -258,7 +277,19 @@ postingsRoutes.openapi(
     const me = viewerId(c);
     const { cursor, page, limit } = c.req.valid('query');
     const { db, clock } = c.get('services');
-    return ok(c, await listPostings(db, { viewerId: me, authorId: me, own: true, page, after: decodeCursor(cursor), limit, now: clock.now(), apiBase: c.get('env').API_BASE_URL }));
+    return ok(
+      c,
+      await listPostings(db, {
+        viewerId: me,
+        authorId: me,
+        own: true,
+        page,
+        after: decodeCursor(cursor),
+        limit,
+        now: clock.now(),
+        apiBase: c.get('env').API_BASE_URL,
+      }),
+    );
   },
 );
 
@@ -270,20 +301,31 @@ postingsRoutes.openapi(
     summary: 'A posting as the viewer may see it (full, or a preview with the offer)',
     middleware: [authOptional],
     request: { params: IdParam },
-    responses: { 200: jsonContent(envelope(PostingSchema), 'The posting'), ...errorResponses(400, 404) },
+    responses: {
+      200: jsonContent(envelope(PostingSchema), 'The posting'),
+      ...errorResponses(400, 404),
+    },
   }),
   async (c) => {
     const { db, clock } = c.get('services');
     const viewer = c.get('viewer')?.id ?? null;
     const now = clock.now();
-    const view = await getPostingView(db, viewer, c.req.valid('param').id, now, c.get('env').API_BASE_URL);
+    const view = await getPostingView(
+      db,
+      viewer,
+      c.req.valid('param').id,
+      now,
+      c.get('env').API_BASE_URL,
+    );
     if (viewer !== view.userSub) {
       // Counted after the response is sent; a failure is logged, never shown to the reader.
       const { logger } = c.get('services');
       c.executionCtx.waitUntil(
         viewerKey(viewer, clientIp(c), c.get('env').VIEWER_HASH_SECRET)
           .then((key) => recordView(db, view.id, key, now))
-          .catch((err: unknown) => logger.warn('view not counted', { postingId: view.id, error: err })),
+          .catch((err: unknown) =>
+            logger.warn('view not counted', { postingId: view.id, error: err }),
+          ),
       );
     }
     c.header('Cache-Control', 'private, no-store');
@@ -298,9 +340,29 @@ postingsRoutes.openapi(
     tags: ['postings'],
     summary: 'Unlock a posting with KNG (idempotent; once per buyer)',
     middleware: [authRequired],
-    request: { params: IdParam, headers: z.object({ 'idempotency-key': z.string().min(8).max(100).regex(/^[\w:.-]+$/).optional() }) },
+    request: {
+      params: IdParam,
+      headers: z.object({
+        'idempotency-key': z
+          .string()
+          .min(8)
+          .max(100)
+          .regex(/^[\w:.-]+$/)
+          .optional(),
+      }),
+    },
     responses: {
-      201: jsonContent(envelope(z.object({ postingId: z.string(), price: z.number(), charged: z.number(), purchasedAt: z.string() })), 'Unlocked'),
+      201: jsonContent(
+        envelope(
+          z.object({
+            postingId: z.string(),
+            price: z.number(),
+            charged: z.number(),
+            purchasedAt: z.string(),
+          }),
+        ),
+        'Unlocked',
+      ),
       ...errorResponses(400, 401, 402, 404, 409),
     },
   }),
@@ -320,7 +382,16 @@ postingsRoutes.openapi(
       now: clock.now(),
       feeBps: c.get('env').PLATFORM_FEE_BPS,
     });
-    return ok(c, { postingId: purchase.postingId, price: purchase.price, charged, purchasedAt: purchase.createdAt.toISOString() }, { status: 201, message: '포스팅을 구매했습니다.' });
+    return ok(
+      c,
+      {
+        postingId: purchase.postingId,
+        price: purchase.price,
+        charged,
+        purchasedAt: purchase.createdAt.toISOString(),
+      },
+      { status: 201, message: '포스팅을 구매했습니다.' },
+    );
   },
 );
 
@@ -332,11 +403,17 @@ postingsRoutes.openapi(
     summary: 'Like a posting you can see (idempotent)',
     middleware: [authRequired],
     request: { params: IdParam },
-    responses: { 201: jsonContent(envelope(z.object({ liked: z.boolean(), likeCount: z.number() })), 'Liked'), ...errorResponses(400, 401, 404) },
+    responses: {
+      201: jsonContent(envelope(z.object({ liked: z.boolean(), likeCount: z.number() })), 'Liked'),
+      ...errorResponses(400, 401, 404),
+    },
   }),
   async (c) => {
     const { db, clock } = c.get('services');
-    return ok(c, await like(db, viewerId(c), c.req.valid('param').id, clock.now()), { status: 201, message: '좋아요를 눌렀습니다.' });
+    return ok(c, await like(db, viewerId(c), c.req.valid('param').id, clock.now()), {
+      status: 201,
+      message: '좋아요를 눌렀습니다.',
+    });
   },
 );
 
@@ -348,11 +425,19 @@ postingsRoutes.openapi(
     summary: 'Remove your like (idempotent)',
     middleware: [authRequired],
     request: { params: IdParam },
-    responses: { 200: jsonContent(envelope(z.object({ liked: z.boolean(), likeCount: z.number() })), 'Unliked'), ...errorResponses(400, 401, 404) },
+    responses: {
+      200: jsonContent(
+        envelope(z.object({ liked: z.boolean(), likeCount: z.number() })),
+        'Unliked',
+      ),
+      ...errorResponses(400, 401, 404),
+    },
   }),
   async (c) => {
     const { db, clock } = c.get('services');
-    return ok(c, await unlike(db, viewerId(c), c.req.valid('param').id, clock.now()), { message: '좋아요를 취소했습니다.' });
+    return ok(c, await unlike(db, viewerId(c), c.req.valid('param').id, clock.now()), {
+      message: '좋아요를 취소했습니다.',
+    });
   },
 );
 
@@ -361,15 +446,25 @@ postingsRoutes.openapi(
     method: 'patch',
     path: '/{id}',
     tags: ['postings'],
-    summary: 'Edit my posting (another user\'s is 404)',
+    summary: "Edit my posting (another user's is 404)",
     middleware: [authRequired],
     request: { params: IdParam, ...jsonBody(PatchBody) },
-    responses: { 200: jsonContent(envelope(z.null()), 'Updated'), ...errorResponses(400, 401, 403, 404) },
+    responses: {
+      200: jsonContent(envelope(z.null()), 'Updated'),
+      ...errorResponses(400, 401, 403, 404),
+    },
   }),
   async (c) => {
     const me = viewerId(c);
     const { db, clock } = c.get('services');
-    await updatePosting(db, me, await isCreator(c, me), c.req.valid('param').id, toInput(c.req.valid('json')), clock.now());
+    await updatePosting(
+      db,
+      me,
+      await isCreator(c, me),
+      c.req.valid('param').id,
+      toInput(c.req.valid('json')),
+      clock.now(),
+    );
     return ok(c, null, { message: '포스팅이 수정되었습니다.' });
   },
 );
@@ -382,7 +477,10 @@ postingsRoutes.openapi(
     summary: 'Delete my posting',
     middleware: [authRequired],
     request: { params: IdParam },
-    responses: { 200: jsonContent(envelope(z.null()), 'Deleted'), ...errorResponses(400, 401, 404) },
+    responses: {
+      200: jsonContent(envelope(z.null()), 'Deleted'),
+      ...errorResponses(400, 401, 404),
+    },
   }),
   async (c) => {
     const { db, clock } = c.get('services');

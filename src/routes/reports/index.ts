@@ -9,7 +9,11 @@ import { envelope, errorResponses, jsonBody, jsonContent } from '../../lib/opena
 
 export const reportRoutes = new OpenAPIHono<AppEnv>();
 
-const lower = <T extends readonly [string, ...string[]]>(values: T) => z.string().transform((v) => v.toLowerCase()).pipe(z.enum(values));
+const lower = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((v) => v.toLowerCase())
+    .pipe(z.enum(values));
 
 reportRoutes.openapi(
   createRoute({
@@ -19,14 +23,29 @@ reportRoutes.openapi(
     summary: 'Report a posting, a comment or a user (one open report per target)',
     middleware: [authRequired],
     request: jsonBody(
-      z.object({ target_type: lower(REPORT_TARGETS), target_id: z.string().min(1).max(36), reason: lower(REPORT_REASONS), description: z.string().max(1000).nullish() }),
+      z.object({
+        target_type: lower(REPORT_TARGETS),
+        target_id: z.string().min(1).max(36),
+        reason: lower(REPORT_REASONS),
+        description: z.string().max(1000).nullish(),
+      }),
     ),
-    responses: { 201: jsonContent(envelope(z.object({ id: z.string(), status: z.string() })), 'Filed'), ...errorResponses(400, 401, 404, 409) },
+    responses: {
+      201: jsonContent(envelope(z.object({ id: z.string(), status: z.string() })), 'Filed'),
+      ...errorResponses(400, 401, 404, 409),
+    },
   }),
   async (c) => {
     const b = c.req.valid('json');
     const { db, clock } = c.get('services');
-    const report = await fileReport(db, { reporterId: viewerId(c), targetType: b.target_type, targetId: b.target_id, reason: b.reason, description: b.description, now: clock.now() });
+    const report = await fileReport(db, {
+      reporterId: viewerId(c),
+      targetType: b.target_type,
+      targetId: b.target_id,
+      reason: b.reason,
+      description: b.description,
+      now: clock.now(),
+    });
     return ok(c, report, { status: 201, message: '신고가 접수되었습니다.' });
   },
 );

@@ -12,4 +12,6 @@ const route = createRoute({
   responses: { 200: jsonContent(envelope(z.object({ message: z.string() })), 'Greeting') },
 });
 
-export const root = new OpenAPIHono<AppEnv>().openapi(route, (c) => ok(c, { message: 'Hello World.' }));
+export const root = new OpenAPIHono<AppEnv>().openapi(route, (c) =>
+  ok(c, { message: 'Hello World.' }),
+);

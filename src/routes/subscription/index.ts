@@ -6,7 +6,13 @@ import type { Env } from '../../env.ts';
 import type { Subscription } from '../../db/schema/index.ts';
 import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema/index.ts';
-import { cardAmount, confirmCardSubscription, myCardSubscriptions, prepareCardSubscription, stopCardSubscription } from '../../domain/card-subscriptions.ts';
+import {
+  cardAmount,
+  confirmCardSubscription,
+  myCardSubscriptions,
+  prepareCardSubscription,
+  stopCardSubscription,
+} from '../../domain/card-subscriptions.ts';
 import { refundLatestCharge } from '../../domain/refunds.ts';
 import { requestKey } from '../../domain/idempotency.ts';
 import { cancel, mySubscriptions, resume, subscribe } from '../../domain/subscriptions.ts';
@@ -22,7 +28,14 @@ import {
 export const subscription = new OpenAPIHono<AppEnv>();
 
 const TierParam = z.object({ id: z.uuid() });
-const IdempotencyHeader = z.object({ 'idempotency-key': z.string().min(8).max(100).regex(/^[\w:.-]+$/).optional() });
+const IdempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .min(8)
+    .max(100)
+    .regex(/^[\w:.-]+$/)
+    .optional(),
+});
 
 function view(s: Subscription) {
   return {
@@ -41,17 +54,26 @@ function view(s: Subscription) {
   };
 }
 
-
 subscription.openapi(
   createRoute({
     method: 'post',
     path: '/membership/{id}',
     tags: ['subscription'],
-    summary: 'Subscribe to a tier with KNG (trial, first charge, upgrade pro rata, or downgrade at renewal)',
+    summary:
+      'Subscribe to a tier with KNG (trial, first charge, upgrade pro rata, or downgrade at renewal)',
     middleware: [authRequired],
     request: { params: TierParam, headers: IdempotencyHeader },
     responses: {
-      201: jsonContent(envelope(z.object({ subscription: z.record(z.string(), z.unknown()), outcome: z.string(), charged: z.number() })), 'Subscribed'),
+      201: jsonContent(
+        envelope(
+          z.object({
+            subscription: z.record(z.string(), z.unknown()),
+            outcome: z.string(),
+            charged: z.number(),
+          }),
+        ),
+        'Subscribed',
+      ),
       ...errorResponses(400, 401, 402, 404, 409),
     },
   }),
@@ -71,7 +93,11 @@ subscription.openapi(
       { fanId: viewerId(c), tierId, clientKey, now: clock.now() },
       { feeBps: env.PLATFORM_FEE_BPS, graceDays: env.SUBSCRIPTION_GRACE_DAYS },
     );
-    return ok(c, { subscription: view(result.subscription), outcome: result.outcome, charged: result.charged }, { status: 201, message: '구독이 완료되었습니다.' });
+    return ok(
+      c,
+      { subscription: view(result.subscription), outcome: result.outcome, charged: result.charged },
+      { status: 201, message: '구독이 완료되었습니다.' },
+    );
   },
 );
 
@@ -83,12 +109,17 @@ subscription.openapi(
     summary: 'Stop auto-renewal; access stays until the period ends',
     middleware: [authRequired],
     request: { params: TierParam },
-    responses: { 200: jsonContent(envelope(z.record(z.string(), z.unknown())), 'Canceled at period end'), ...errorResponses(400, 401, 404) },
+    responses: {
+      200: jsonContent(envelope(z.record(z.string(), z.unknown())), 'Canceled at period end'),
+      ...errorResponses(400, 401, 404),
+    },
   }),
   async (c) => {
     const { db, clock } = c.get('services');
     const sub = await cancel(db, viewerId(c), c.req.valid('param').id, clock.now());
-    return ok(c, view(sub), { message: `구독이 해지 예약되었습니다. ${sub.currentPeriodEnd.toISOString()}까지 이용할 수 있습니다.` });
+    return ok(c, view(sub), {
+      message: `구독이 해지 예약되었습니다. ${sub.currentPeriodEnd.toISOString()}까지 이용할 수 있습니다.`,
+    });
   },
 );
 
@@ -100,11 +131,16 @@ subscription.openapi(
     summary: 'Undo a cancellation before the period ends',
     middleware: [authRequired],
     request: { params: TierParam },
-    responses: { 200: jsonContent(envelope(z.record(z.string(), z.unknown())), 'Resumed'), ...errorResponses(400, 401, 404) },
+    responses: {
+      200: jsonContent(envelope(z.record(z.string(), z.unknown())), 'Resumed'),
+      ...errorResponses(400, 401, 404),
+    },
   }),
   async (c) => {
     const { db, clock } = c.get('services');
-    return ok(c, view(await resume(db, viewerId(c), c.req.valid('param').id, clock.now())), { message: '구독 해지가 취소되었습니다.' });
+    return ok(c, view(await resume(db, viewerId(c), c.req.valid('param').id, clock.now())), {
+      message: '구독 해지가 취소되었습니다.',
+    });
   },
 );
 
@@ -113,7 +149,8 @@ subscription.openapi(
     method: 'post',
     path: '/{subscriptionId}/refund',
     tags: ['subscription'],
-    summary: "Refund the subscription's latest charge (admins; the creator within the refund window)",
+    summary:
+      "Refund the subscription's latest charge (admins; the creator within the refund window)",
     middleware: [authRequired, requireJsonBody],
     request: {
       params: z.object({ subscriptionId: z.uuid() }),
@@ -127,7 +164,16 @@ subscription.openapi(
       ),
     },
     responses: {
-      200: jsonContent(envelope(z.object({ amount: z.number(), full: z.boolean(), subscription: z.record(z.string(), z.unknown()) })), 'Refunded'),
+      200: jsonContent(
+        envelope(
+          z.object({
+            amount: z.number(),
+            full: z.boolean(),
+            subscription: z.record(z.string(), z.unknown()),
+          }),
+        ),
+        'Refunded',
+      ),
       ...errorResponses(400, 401, 402, 403, 404, 409),
     },
   }),
@@ -153,7 +199,11 @@ subscription.openapi(
       now: clock.now(),
       windowDays: c.get('env').REFUND_WINDOW_DAYS,
     });
-    return ok(c, { amount: result.amount, full: result.full, subscription: view(result.subscription) }, { message: '환불이 완료되었습니다.' });
+    return ok(
+      c,
+      { amount: result.amount, full: result.full, subscription: view(result.subscription) },
+      { message: '환불이 완료되었습니다.' },
+    );
   },
 );
 
@@ -164,7 +214,13 @@ subscription.openapi(
     tags: ['subscription'],
     summary: 'My subscriptions',
     middleware: [authRequired],
-    responses: { 200: jsonContent(envelope(z.object({ subscriptions: z.array(z.record(z.string(), z.unknown())) })), 'Mine'), ...errorResponses(401) },
+    responses: {
+      200: jsonContent(
+        envelope(z.object({ subscriptions: z.array(z.record(z.string(), z.unknown())) })),
+        'Mine',
+      ),
+      ...errorResponses(401),
+    },
   }),
   async (c) => {
     const { db, clock } = c.get('services');
@@ -182,7 +238,10 @@ const ConfirmTierId = z.preprocess(
   (v) => (typeof v === 'string' ? (LEADING_UUID.exec(v)?.[1] ?? v) : v),
   z.uuid(),
 );
-const settingsOf = (env: Env) => ({ feeBps: env.PLATFORM_FEE_BPS, graceDays: env.SUBSCRIPTION_GRACE_DAYS });
+const settingsOf = (env: Env) => ({
+  feeBps: env.PLATFORM_FEE_BPS,
+  graceDays: env.SUBSCRIPTION_GRACE_DAYS,
+});
 
 subscription.openapi(
   createRoute({
@@ -194,13 +253,36 @@ subscription.openapi(
     request: jsonBody(z.object({ membershipItemId: z.uuid() })),
     responses: {
       200: jsonContent(
-        envelope(z.object({ membershipItemId: z.string(), membershipName: z.string(), price: z.number().int(), priceKng: z.number().int(), tokenPrice: z.number().int(), billingPeriod: z.number().int(), billingUnit: z.string(), customerKey: z.string(), clientKey: z.string(), successUrl: z.string(), failUrl: z.string() })),
+        envelope(
+          z.object({
+            membershipItemId: z.string(),
+            membershipName: z.string(),
+            price: z.number().int(),
+            priceKng: z.number().int(),
+            tokenPrice: z.number().int(),
+            billingPeriod: z.number().int(),
+            billingUnit: z.string(),
+            customerKey: z.string(),
+            clientKey: z.string(),
+            successUrl: z.string(),
+            failUrl: z.string(),
+          }),
+        ),
         'Prepared',
       ),
       ...errorResponses(400, 401, 404, 409),
     },
   }),
-  async (c) => ok(c, await prepareCardSubscription(c.get('services').db, c.get('env'), viewerId(c), c.req.valid('json').membershipItemId)),
+  async (c) =>
+    ok(
+      c,
+      await prepareCardSubscription(
+        c.get('services').db,
+        c.get('env'),
+        viewerId(c),
+        c.req.valid('json').membershipItemId,
+      ),
+    ),
 );
 
 subscription.openapi(
@@ -208,7 +290,8 @@ subscription.openapi(
     method: 'post',
     path: '/billing/confirm',
     tags: ['subscription'],
-    summary: 'Finish a card membership: issue the billing key, charge the first period (or start the trial), subscribe',
+    summary:
+      'Finish a card membership: issue the billing key, charge the first period (or start the trial), subscribe',
     middleware: [authRequired] as const,
     request: jsonBody(
       z.object({
@@ -224,7 +307,13 @@ subscription.openapi(
           z.object({
             subscriptionId: z.string(),
             membershipName: z.string(),
-            membershipItem: z.object({ id: z.string(), name: z.string(), price: z.number().int(), billing_unit: z.string(), billing_period: z.number().int() }),
+            membershipItem: z.object({
+              id: z.string(),
+              name: z.string(),
+              price: z.number().int(),
+              billing_unit: z.string(),
+              billing_period: z.number().int(),
+            }),
             nextBillingDate: z.string(),
             status: z.string(),
           }),
@@ -238,11 +327,25 @@ subscription.openapi(
     const { db, clock, logger } = c.get('services');
     // `userId` in the body (sent by the original client) is ignored: the subscriber is the signed-in viewer.
     const { authKey, customerKey, membershipItemId } = c.req.valid('json');
-    const { subscription: s, tier } = await confirmCardSubscription(db, c.get('env'), viewerId(c), { authKey, customerKey, membershipItemId }, clock.now(), settingsOf(c.get('env')), (m, f) => logger.warn(m, f));
+    const { subscription: s, tier } = await confirmCardSubscription(
+      db,
+      c.get('env'),
+      viewerId(c),
+      { authKey, customerKey, membershipItemId },
+      clock.now(),
+      settingsOf(c.get('env')),
+      (m, f) => logger.warn(m, f),
+    );
     return ok(c, {
       subscriptionId: s.id,
       membershipName: tier.name,
-      membershipItem: { id: tier.id, name: tier.name, price: cardAmount(tier), billing_unit: tier.billingUnit, billing_period: tier.billingPeriod },
+      membershipItem: {
+        id: tier.id,
+        name: tier.name,
+        price: cardAmount(tier),
+        billing_unit: tier.billingUnit,
+        billing_period: tier.billingPeriod,
+      },
       nextBillingDate: s.currentPeriodEnd.toISOString(),
       status: s.status.toUpperCase(),
     });
@@ -256,7 +359,10 @@ subscription.openapi(
     tags: ['subscription'],
     summary: 'My card memberships',
     middleware: [authRequired] as const,
-    responses: { 200: jsonContent(envelope(z.array(z.record(z.string(), z.unknown()))), 'Mine'), ...errorResponses(401) },
+    responses: {
+      200: jsonContent(envelope(z.array(z.record(z.string(), z.unknown()))), 'Mine'),
+      ...errorResponses(401),
+    },
   }),
   async (c) => {
     const { db, clock } = c.get('services');
@@ -275,7 +381,11 @@ subscription.openapi(
     responses: { 200: jsonContent(envelope(z.null()), 'Stopped'), ...errorResponses(401, 404) },
   }),
   async (c) => {
-    await stopCardSubscription(c.get('services').db, viewerId(c), c.req.valid('param').subscriptionId);
+    await stopCardSubscription(
+      c.get('services').db,
+      viewerId(c),
+      c.req.valid('param').subscriptionId,
+    );
     return ok(c, null, { message: '다음 결제일부터 자동 결제가 중지됩니다.' });
   },
 );

@@ -6,7 +6,12 @@ import { uuidv7 } from 'uuidv7';
 import { authOptional, authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { creatorCategories, creators, users } from '../../db/schema/index.ts';
-import { isActiveCreator, isDuplicateKey, isNicknameTaken, nicknameProblem } from '../../domain/identity.ts';
+import {
+  isActiveCreator,
+  isDuplicateKey,
+  isNicknameTaken,
+  nicknameProblem,
+} from '../../domain/identity.ts';
 import { listPostings } from '../../domain/postings.ts';
 import { getProfile } from '../../domain/profiles.ts';
 import { decodeCursor } from '../../lib/cursor.ts';
@@ -31,7 +36,6 @@ const Category = z.object({
   sort_order: z.number().int(),
 });
 
-
 user.openapi(
   createRoute({
     method: 'get',
@@ -40,7 +44,10 @@ user.openapi(
     summary: 'A profile by handle',
     middleware: [authOptional] as const,
     request: { params: z.object({ handle: z.string().min(1).max(32) }) },
-    responses: { 200: jsonContent(envelope(z.record(z.string(), z.unknown())), 'The profile'), ...errorResponses(404) },
+    responses: {
+      200: jsonContent(envelope(z.record(z.string(), z.unknown())), 'The profile'),
+      ...errorResponses(404),
+    },
   }),
   async (c) => {
     const { handle } = c.req.valid('param');
@@ -60,20 +67,43 @@ user.openapi(
     middleware: [authOptional],
     request: {
       params: z.object({ handle: z.string().min(1).max(32) }),
-      query: z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(50).default(20) }),
+      query: z.object({
+        cursor: z.string().max(200).optional(),
+        limit: z.coerce.number().int().min(1).max(50).default(20),
+      }),
     },
     responses: {
-      200: jsonContent(envelope(z.object({ posts: z.array(z.record(z.string(), z.unknown())), nextCursor: z.string().nullable(), hasMore: z.boolean() })), 'Postings'),
+      200: jsonContent(
+        envelope(
+          z.object({
+            posts: z.array(z.record(z.string(), z.unknown())),
+            nextCursor: z.string().nullable(),
+            hasMore: z.boolean(),
+          }),
+        ),
+        'Postings',
+      ),
       ...errorResponses(400, 404),
     },
   }),
   async (c) => {
     const { db, clock } = c.get('services');
-    const [owner] = await db.select({ id: users.id }).from(users).where(and(eq(users.handle, c.req.valid('param').handle), eq(users.status, 'active'))).limit(1);
+    const [owner] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.handle, c.req.valid('param').handle), eq(users.status, 'active')))
+      .limit(1);
     if (!owner) throw new ApiError('NOT_FOUND', '사용자를 찾을 수 없습니다.');
     const { cursor, limit } = c.req.valid('query');
     // The public page: only live postings, even for their author (drafts are in /postings/my/list).
-    const page = await listPostings(db, { viewerId: c.get('viewer')?.id ?? null, authorId: owner.id, after: decodeCursor(cursor), limit, now: clock.now(), apiBase: c.get('env').API_BASE_URL });
+    const page = await listPostings(db, {
+      viewerId: c.get('viewer')?.id ?? null,
+      authorId: owner.id,
+      after: decodeCursor(cursor),
+      limit,
+      now: clock.now(),
+      apiBase: c.get('env').API_BASE_URL,
+    });
     c.header('Cache-Control', 'private, no-store');
     return ok(c, { posts: page.postings, nextCursor: page.nextCursor, hasMore: page.hasMore });
   },
@@ -86,8 +116,16 @@ user.openapi(
     tags: ['user'],
     summary: 'Update the bio',
     middleware: [authRequired] as const,
-    request: { body: { content: { 'application/json': { schema: z.object({ bio: z.string().max(500) }) } }, required: true } },
-    responses: { 200: jsonContent(envelope(z.object({ userId: z.string(), bio: z.string() })), 'Updated'), ...errorResponses(400, 401) },
+    request: {
+      body: {
+        content: { 'application/json': { schema: z.object({ bio: z.string().max(500) }) } },
+        required: true,
+      },
+    },
+    responses: {
+      200: jsonContent(envelope(z.object({ userId: z.string(), bio: z.string() })), 'Updated'),
+      ...errorResponses(400, 401),
+    },
   }),
   async (c) => {
     const id = viewerId(c);
@@ -104,14 +142,24 @@ user.openapi(
     tags: ['user'],
     summary: 'Whether a nickname is valid and free',
     request: { query: z.object({ nickname: z.string().trim() }) },
-    responses: { 200: jsonContent(envelope(z.object({ available: z.boolean() })), 'Answer'), ...errorResponses(400) },
+    responses: {
+      200: jsonContent(envelope(z.object({ available: z.boolean() })), 'Answer'),
+      ...errorResponses(400),
+    },
   }),
   async (c) => {
     const { nickname } = c.req.valid('query');
     const problem = nicknameProblem(nickname);
-    if (problem) throw new ApiError('VALIDATION_FAILED', problem, { details: [{ path: 'nickname', message: problem }] });
+    if (problem)
+      throw new ApiError('VALIDATION_FAILED', problem, {
+        details: [{ path: 'nickname', message: problem }],
+      });
     const available = !(await isNicknameTaken(c.get('services').db, nickname));
-    return ok(c, { available }, { message: available ? '사용 가능한 닉네임입니다.' : '이미 사용 중인 닉네임입니다.' });
+    return ok(
+      c,
+      { available },
+      { message: available ? '사용 가능한 닉네임입니다.' : '이미 사용 중인 닉네임입니다.' },
+    );
   },
 );
 
@@ -132,7 +180,14 @@ user.openapi(
       .orderBy(asc(creatorCategories.sortOrder));
     return ok(
       c,
-      rows.map((r) => ({ id: r.id, name: r.name, description: r.description, color_code: r.colorCode, icon: r.icon, sort_order: r.sortOrder })),
+      rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        description: r.description,
+        color_code: r.colorCode,
+        icon: r.icon,
+        sort_order: r.sortOrder,
+      })),
     );
   },
 );
@@ -148,9 +203,23 @@ const becomeCreator = (path: string) =>
     tags: ['user'],
     summary: 'Become a creator in a category',
     middleware: [authRequired] as const,
-    request: { body: { content: { 'application/json': { schema: z.object({ category_id: z.union([z.uuid(), z.literal(DEFAULT_CATEGORY)]) }) } }, required: true } },
+    request: {
+      body: {
+        content: {
+          'application/json': {
+            schema: z.object({ category_id: z.union([z.uuid(), z.literal(DEFAULT_CATEGORY)]) }),
+          },
+        },
+        required: true,
+      },
+    },
     responses: {
-      201: jsonContent(envelope(z.object({ isCreator: z.literal(true), creatorId: z.string(), categoryId: z.string() })), 'Now a creator'),
+      201: jsonContent(
+        envelope(
+          z.object({ isCreator: z.literal(true), creatorId: z.string(), categoryId: z.string() }),
+        ),
+        'Now a creator',
+      ),
       ...errorResponses(400, 401, 404, 409),
     },
   });
@@ -177,8 +246,12 @@ async function handleBecomeCreator(c: Context<AppEnv>, categoryId: string) {
   return ok(c, data, { status: 201, message: '크리에이터가 되었습니다.' });
 }
 
-user.openapi(becomeCreator('/become-creator'), (c) => handleBecomeCreator(c, c.req.valid('json').category_id));
-user.openapi(becomeCreator('/creator'), (c) => handleBecomeCreator(c, c.req.valid('json').category_id));
+user.openapi(becomeCreator('/become-creator'), (c) =>
+  handleBecomeCreator(c, c.req.valid('json').category_id),
+);
+user.openapi(becomeCreator('/creator'), (c) =>
+  handleBecomeCreator(c, c.req.valid('json').category_id),
+);
 
 user.openapi(
   createRoute({
@@ -187,7 +260,10 @@ user.openapi(
     tags: ['user'],
     summary: 'Whether the viewer is a creator',
     middleware: [authRequired] as const,
-    responses: { 200: jsonContent(envelope(z.object({ isCreator: z.boolean() })), 'Answer'), ...errorResponses(401) },
+    responses: {
+      200: jsonContent(envelope(z.object({ isCreator: z.boolean() })), 'Answer'),
+      ...errorResponses(401),
+    },
   }),
   async (c) => {
     return ok(c, { isCreator: await isActiveCreator(c.get('services').db, viewerId(c)) });

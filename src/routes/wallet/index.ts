@@ -25,7 +25,13 @@ wallet.openapi(
     tags: ['wallet'],
     summary: "The viewer's wallets and their KRW value",
     middleware: [authRequired] as const,
-    responses: { 200: jsonContent(envelope(z.object({ wallets: z.array(WalletView), totalValue: z.number() })), 'Wallets'), ...errorResponses(401) },
+    responses: {
+      200: jsonContent(
+        envelope(z.object({ wallets: z.array(WalletView), totalValue: z.number() })),
+        'Wallets',
+      ),
+      ...errorResponses(401),
+    },
   }),
   async (c) => {
     const viewer = c.get('viewer');
@@ -41,10 +47,21 @@ wallet.openapi(
     tags: ['wallet'],
     summary: 'KNG transfer history, newest first (keyset cursor)',
     middleware: [authRequired] as const,
-    request: { query: z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }) },
+    request: {
+      query: z.object({
+        cursor: z.string().max(200).optional(),
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+      }),
+    },
     responses: {
       200: jsonContent(
-        envelope(z.object({ items: z.array(z.record(z.string(), z.unknown())), nextCursor: z.string().nullable(), hasMore: z.boolean() })),
+        envelope(
+          z.object({
+            items: z.array(z.record(z.string(), z.unknown())),
+            nextCursor: z.string().nullable(),
+            hasMore: z.boolean(),
+          }),
+        ),
         'A page of transfers',
       ),
       ...errorResponses(400, 401),
