@@ -53,7 +53,7 @@ export default {
     await sweepMissingWallets(env, logger);
     await sweepStuckMedia(env, logger, new Date(controller.scheduledTime));
     const report = await runRenewals(
-      createDb(env.DATABASE_URL),
+      createDb(env.DATABASE_URL, undefined, { timeoutMs: env.DB_STATEMENT_TIMEOUT_MS }),
       new Date(controller.scheduledTime),
       {
         feeBps: env.PLATFORM_FEE_BPS,
@@ -63,14 +63,16 @@ export default {
     );
     if (report.examined) logger.info('renewals', { ...report });
     const payments = await reconcilePayments(
-      createDb(env.DATABASE_URL),
+      createDb(env.DATABASE_URL, undefined, { timeoutMs: env.DB_STATEMENT_TIMEOUT_MS }),
       env,
       new Date(controller.scheduledTime),
       (level, msg, f) => logger[level](msg, f),
     );
     if (payments.settled || payments.recovered || payments.expired || payments.flagged)
       logger.info('payment reconciliation', { ...payments });
-    const ledger = await checkLedgerInvariants(createDb(env.DATABASE_URL));
+    const ledger = await checkLedgerInvariants(
+      createDb(env.DATABASE_URL, undefined, { timeoutMs: env.DB_STATEMENT_TIMEOUT_MS }),
+    );
     if (!ledger.ok) logger.error('ledger invariants broken', { ...ledger });
     const deletions = await runAccountDeletions(env, logger, new Date(controller.scheduledTime));
     if (deletions.due) logger.info('account deletions', { ...deletions });

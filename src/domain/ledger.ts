@@ -340,8 +340,8 @@ export interface InvariantReport {
   negativeWallets: string[];
   /** Transfers that the transfers reversing them (refunds) took back more than they moved. */
   overReversedTransfers: string[];
-  /** The treasury's balance, and what it must be: fees collected − fees refunded. */
-  treasury: { balance: number; feesCollected: number; feesRefunded: number };
+  /** The treasury's balance, and what it must be: fees collected + forfeits − fees refunded. */
+  treasury: { balance: number; feesCollected: number; forfeited: number; feesRefunded: number };
 }
 
 /**
@@ -353,7 +353,8 @@ export interface InvariantReport {
  *   - treasury = fees collected − fees refunded, where fees collected = platform-fee legs paid into
  *     the treasury (KNG subscriptions, unlocks) + the fee kept from card charges (KNG minted for a
  *     card charge, reference `subscription`, less the creator shares paid out of the treasury for
- *     them); fees refunded = reverse transfers out of the treasury (refunds of fee legs).
+ *     them); fees refunded = reverse transfers out of the treasury (refunds of fee legs); forfeits
+ *     are the balances of deleted accounts (reason `account_forfeit`), income like a fee.
  *     Everything else the treasury does passes through and nets to zero at every commit: a top-up's
  *     mint is credited to the buyer in the same transaction, a top-up cancel takes the unspent KNG
  *     back and burns them in one transaction (and mints them back with the refund if Toss refuses).
@@ -366,6 +367,7 @@ export async function checkLedgerInvariants(
 ): Promise<InvariantReport> {
   const fee = REASON_IDS.get('platform_fee') as number;
   const share = REASON_IDS.get('subscription') as number;
+  const forfeit = REASON_IDS.get('account_forfeit') as number;
   const [totals] = (
     await db.execute(sql`select
       (select coalesce(sum(balance), 0) from wallets where token_type_id = ${tokenTypeId}) as total,
@@ -382,6 +384,8 @@ export async function checkLedgerInvariants(
           and reference_type = 'subscription') as card_minted,
       (select coalesce(sum(amount), 0) from transfers
         where from_wallet_id = ${TREASURY_WALLET_ID} and reason_id = ${share}) as card_shares,
+      (select coalesce(sum(amount), 0) from transfers
+        where to_wallet_id = ${TREASURY_WALLET_ID} and reason_id = ${forfeit}) as forfeited,
       (select coalesce(sum(amount), 0) from transfers
         where from_wallet_id = ${TREASURY_WALLET_ID}
           and reverses_transfer_id is not null) as fees_refunded`)
@@ -406,6 +410,7 @@ export async function checkLedgerInvariants(
     balance: Number(totals.treasury),
     feesCollected:
       Number(totals.fee_legs) + Number(totals.card_minted) - Number(totals.card_shares),
+    forfeited: Number(totals.forfeited),
     feesRefunded: Number(totals.fees_refunded),
   };
   return {
@@ -414,7 +419,7 @@ export async function checkLedgerInvariants(
       broken.length === 0 &&
       negative.length === 0 &&
       overReversed.length === 0 &&
-      treasury.balance === treasury.feesCollected - treasury.feesRefunded,
+      treasury.balance === treasury.feesCollected + treasury.forfeited - treasury.feesRefunded,
     totalBalance,
     minted,
     burned,

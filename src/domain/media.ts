@@ -2,7 +2,7 @@
 // through presigned PUTs that pin the accepted type and length (multipart with per-part URLs for large
 // videos); completion is checked against storage (HEAD) before a processing job is queued. media-service
 // reports back through signed callbacks (see media-jobs.ts); this module never trusts a client's key or size.
-import { and, count, desc, eq, gte, inArray, isNull, lt } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lt } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
 import { medias, type Media, type MediaPurpose } from '../db/schema/index.ts';
@@ -480,12 +480,12 @@ export async function myMedia(
 }
 
 /** Media stuck in processing past the timeout (a job lost with a crashed media-service). */
+/** One page (by id, after `afterId`) of media whose job went quiet past the timeout. */
 export async function stuckMedia(
   db: Database,
-  now: Date,
-  timeoutMinutes: number,
+  input: { now: Date; timeoutMinutes: number; afterId?: string; limit: number },
 ): Promise<Array<Pick<Media, 'id' | 'status' | 'processingAttempts'>>> {
-  const before = new Date(now.getTime() - timeoutMinutes * 60_000);
+  const before = new Date(input.now.getTime() - input.timeoutMinutes * 60_000);
   return db
     .select({ id: medias.id, status: medias.status, processingAttempts: medias.processingAttempts })
     .from(medias)
@@ -494,7 +494,9 @@ export async function stuckMedia(
         inArray(medias.status, ['uploaded', 'processing']),
         lt(medias.updatedAt, before),
         isNull(medias.deletedAt),
+        input.afterId ? gt(medias.id, input.afterId) : undefined,
       ),
     )
-    .limit(100);
+    .orderBy(asc(medias.id))
+    .limit(input.limit);
 }

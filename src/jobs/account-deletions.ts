@@ -39,7 +39,7 @@ export async function runAccountDeletions(
   logger: Pick<Logger, 'info' | 'error'>,
   now: Date,
 ): Promise<DeletionReport> {
-  const db = createDb(env.DATABASE_URL);
+  const db = createDb(env.DATABASE_URL, undefined, { timeoutMs: env.DB_STATEMENT_TIMEOUT_MS });
   const due = await dueDeletions(db, now);
   const report: DeletionReport = { due: due.length, completed: 0, failed: 0 };
   const cognito = new CognitoClient(cognitoSettings(env));

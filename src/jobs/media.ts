@@ -156,7 +156,7 @@ export async function consumeMediaBatch(
   env: Env,
   logger: Logger,
 ): Promise<void> {
-  const db = createDb(env.DATABASE_URL);
+  const db = createDb(env.DATABASE_URL, undefined, { timeoutMs: env.DB_STATEMENT_TIMEOUT_MS });
   for (const message of batch.messages) {
     const body = message.body as { mediaId?: unknown };
     if (typeof body?.mediaId !== 'string') {
@@ -188,8 +188,34 @@ export async function consumeMediaBatch(
  * "uploaded" — guarded on the state seen — and are queued again; dispatch caps the attempts.
  */
 export async function sweepStuckMedia(env: Env, logger: Logger, now: Date): Promise<number> {
-  const db = createDb(env.DATABASE_URL);
-  const stuck = await stuckMedia(db, now, env.MEDIA_JOB_TIMEOUT_MINUTES);
+  const db = createDb(env.DATABASE_URL, undefined, { timeoutMs: env.DB_STATEMENT_TIMEOUT_MS });
+  let total = 0;
+  let afterId: string | undefined;
+  // Pages of 100 (a Queue batch's limit) by id, so a backlog larger than one page is swept in one
+  // run; bounded so that one run stays well inside the cron's time.
+  for (let page = 0; page < SWEEP_MAX_PAGES; page++) {
+    const stuck = await stuckMedia(db, {
+      now,
+      timeoutMinutes: env.MEDIA_JOB_TIMEOUT_MINUTES,
+      afterId,
+      limit: SWEEP_PAGE,
+    });
+    total += await requeue(env, db, stuck);
+    if (stuck.length < SWEEP_PAGE) break;
+    afterId = stuck[stuck.length - 1].id;
+  }
+  if (total) logger.warn('media sweeper: re-queued stuck media', { count: total });
+  return total;
+}
+
+const SWEEP_PAGE = 100;
+const SWEEP_MAX_PAGES = 20;
+
+async function requeue(
+  env: Env,
+  db: Database,
+  stuck: Array<Pick<Media, 'id' | 'status' | 'processingAttempts'>>,
+): Promise<number> {
   const ids: string[] = [];
   for (const m of stuck) {
     if (m.status === 'uploaded') ids.push(m.id);
@@ -207,10 +233,7 @@ export async function sweepStuckMedia(env: Env, logger: Logger, now: Date): Prom
       if (reset.rowsAffected === 1) ids.push(m.id);
     }
   }
-  if (ids.length) {
-    await env.MEDIA_QUEUE.sendBatch(ids.map((mediaId) => ({ body: { mediaId } })));
-    logger.warn('media sweeper: re-queued stuck media', { count: ids.length });
-  }
+  if (ids.length) await env.MEDIA_QUEUE.sendBatch(ids.map((mediaId) => ({ body: { mediaId } })));
   return ids.length;
 }
 

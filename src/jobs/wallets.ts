@@ -29,7 +29,7 @@ export async function consumeWalletBatch(
   env: Env,
   logger: Logger,
 ): Promise<void> {
-  const db = createDb(env.DATABASE_URL);
+  const db = createDb(env.DATABASE_URL, undefined, { timeoutMs: env.DB_STATEMENT_TIMEOUT_MS });
   for (const message of batch.messages) {
     if (!isWalletMessage(message.body)) {
       logger.error('wallet queue: malformed message dropped', { messageId: message.id });
@@ -75,7 +75,7 @@ export async function sweepMissingWallets(
   logger: Logger,
   batchSize = 100,
 ): Promise<number> {
-  const db = createDb(env.DATABASE_URL);
+  const db = createDb(env.DATABASE_URL, undefined, { timeoutMs: env.DB_STATEMENT_TIMEOUT_MS });
   const ids = await usersWithoutWallet(db, batchSize);
   let repaired = 0;
   for (const id of ids) {

@@ -55,6 +55,9 @@ export async function presignGet(env: Env, key: string): Promise<string> {
   return presign(env, key, { method: 'GET', expiresIn: env.MEDIA_URL_TTL_SECONDS });
 }
 
+/** Deadline of one storage call, retries included (an upload part of 16 MiB fits well inside). */
+export const STORAGE_TIMEOUT_MS = 30_000;
+
 async function send(
   env: StorageEnv,
   key: string,
@@ -63,7 +66,10 @@ async function send(
   const url = new URL(objectUrl(env, key));
   for (const [k, v] of Object.entries(init.query ?? {})) url.searchParams.set(k, v);
   try {
-    return await storageClient(env).fetch(url.toString(), init);
+    // A deadline over the whole call (aws4fetch's retries included): a frozen store answers 503
+    // instead of holding the request.
+    const signal = init.signal ?? AbortSignal.timeout(STORAGE_TIMEOUT_MS);
+    return await storageClient(env).fetch(url.toString(), { ...init, signal });
   } catch (err) {
     throw new ApiError(
       'STORAGE_UNAVAILABLE',
@@ -133,7 +139,9 @@ export async function listKeys(env: StorageEnv, prefix: string): Promise<string[
     if (token) url.searchParams.set('continuation-token', token);
     let res: Response;
     try {
-      res = await storageClient(env).fetch(url.toString());
+      res = await storageClient(env).fetch(url.toString(), {
+        signal: AbortSignal.timeout(STORAGE_TIMEOUT_MS),
+      });
     } catch (err) {
       throw new ApiError(
         'STORAGE_UNAVAILABLE',

@@ -6,7 +6,10 @@
 // without the role. Routes hidden from the document (webhooks, media-service callbacks) have their
 // own tests.
 import { env } from 'cloudflare:workers';
+import { eq } from 'drizzle-orm';
 import { SignJWT, generateKeyPair } from 'jose';
+import { createDb } from '../../src/db/client.ts';
+import { users } from '../../src/db/schema/index.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, createUser, type TestUser } from './auth-helpers.ts';
 import { expectError, readJson } from './helpers.ts';
@@ -44,6 +47,9 @@ const PUBLIC = new Set([
   'GET /explore/creators/new',
   'GET /explore/creators/by-category/{categoryId}',
   'GET /payment/products',
+  'GET /board',
+  'GET /board/{id}',
+  'PATCH /board/{id}/views',
 ]);
 
 /** Authenticated by the refresh cookie, not by an access token. */
@@ -57,6 +63,12 @@ const ROLE_ONLY: Record<string, 'creator' | 'admin'> = {
   'PUT /membership/{id}': 'creator',
   'PATCH /membership/{id}/toggle-active': 'creator',
   'DELETE /membership/{id}': 'creator',
+  'GET /admin/board': 'admin',
+  'POST /admin/board': 'admin',
+  'GET /admin/board/{id}': 'admin',
+  'PUT /admin/board/{id}': 'admin',
+  'DELETE /admin/board/{id}': 'admin',
+  'PUT /admin/board/{id}/restore': 'admin',
 };
 
 interface Operation {
@@ -86,6 +98,7 @@ const send = (op: Operation, init: Parameters<typeof api>[1] = {}) =>
 let forgedBearer: string;
 let forgedCookie: string;
 let plainUser: TestUser;
+let suspendedUser: TestUser;
 
 beforeAll(async () => {
   const now = Math.floor(Date.now() / 1000);
@@ -108,6 +121,11 @@ beforeAll(async () => {
   const unsigned = { ...claims, iss: env.COGNITO_ISSUER };
   forgedCookie = `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(unsigned)}.`;
   plainUser = await createUser('route-security');
+  suspendedUser = await createUser('route-security-suspended');
+  await createDb(env.DATABASE_URL)
+    .update(users)
+    .set({ status: 'suspended' })
+    .where(eq(users.id, suspendedUser.sub));
 });
 
 describe('the route table', () => {
@@ -132,6 +150,11 @@ describe.each(protectedOps)('$key', (op) => {
   it('with a forged bearer token (foreign key, pool kid) → 401', async () => {
     const res = await send(op, { headers: { Authorization: `Bearer ${forgedBearer}` } });
     await expectError(res, 401, 'UNAUTHENTICATED');
+  });
+
+  it("with a suspended account's valid token → 403 ACCOUNT_DISABLED", async () => {
+    const res = await send(op, { cookies: { access_token: suspendedUser.cookies.access_token } });
+    await expectError(res, 403, 'ACCOUNT_DISABLED');
   });
 
   it('with an unsigned (alg: none) token in the cookie → 401', async () => {
