@@ -11,7 +11,7 @@ import {
   users,
   type Posting,
 } from '../db/schema/index.ts';
-import { tierPriceKrw } from './memberships.ts';
+import { krwForKng, tierPriceKrw } from './memberships.ts';
 
 export type GatePosting = Pick<
   Posting,
@@ -61,7 +61,9 @@ export type Decision =
       access: 'preview';
       reason: 'membership_required' | 'purchase_required';
       offer: {
+        /** KRW (the client shows it with 원); `unlockPriceKng` is what unlocking debits. */
         unlockPrice: number | null;
+        unlockPriceKng: number | null;
         requiredLevel: number | null;
         cheapestTier: OfferTier | null;
       };
@@ -95,10 +97,11 @@ export function decide(viewer: GateViewer, p: GatePosting, facts: GateFacts, now
   if (level !== null && (facts.levelByCreator.get(p.authorId) ?? 0) >= level) {
     return { visible: true, access: 'full', reason: 'subscription' };
   }
-  const unlockPrice =
+  const unlockPriceKng =
     p.allowIndividualPurchase && p.individualPurchasePrice !== null
       ? p.individualPurchasePrice
       : null;
+  const unlockPrice = unlockPriceKng === null ? null : krwForKng(unlockPriceKng);
   const cheapestTier =
     level === null
       ? null
@@ -107,7 +110,7 @@ export function decide(viewer: GateViewer, p: GatePosting, facts: GateFacts, now
     visible: true,
     access: 'preview',
     reason: level === null ? 'purchase_required' : 'membership_required',
-    offer: { unlockPrice, requiredLevel: level, cheapestTier },
+    offer: { unlockPrice, unlockPriceKng, requiredLevel: level, cheapestTier },
   };
 }
 

@@ -14,10 +14,19 @@ import { ApiError } from '../lib/errors.ts';
 import { isDuplicateKey } from './identity.ts';
 import { KRW_PER_KNG_WITH_VAT } from './payments.ts';
 
-/** What a card pays for a KNG price, and what the client shows as the tier's price. */
-export const tierPriceKrw = (priceKng: number) => priceKng * KRW_PER_KNG_WITH_VAT;
+/**
+ * The KRW the client shows for a KNG price (what a card pays for it): tiers, subscriptions and
+ * single-post purchases alike.
+ */
+export const krwForKng = (priceKng: number) => priceKng * KRW_PER_KNG_WITH_VAT;
 
-/** The KNG price for a KRW price a creator typed: the nearest whole KNG, at least 1 unless free. */
+/** What a card pays for a KNG price, and what the client shows as the tier's price. */
+export const tierPriceKrw = krwForKng;
+
+/**
+ * The KNG price for a KRW price a creator typed (a tier's or a posting's): the nearest whole KNG,
+ * at least 1 unless free.
+ */
 export function kngForKrw(krw: number): number {
   if (krw <= 0) return 0;
   return Math.max(1, Math.round(krw / KRW_PER_KNG_WITH_VAT));

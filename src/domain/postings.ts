@@ -28,6 +28,7 @@ import {
 import { encodeCursor, type Keyset } from '../lib/cursor.ts';
 import { ApiError } from '../lib/errors.ts';
 import { decide, loadGateFacts, type Decision } from './gate.ts';
+import { krwForKng } from './memberships.ts';
 
 export interface PostingInput {
   title: string;
@@ -248,7 +249,9 @@ export interface PostingView {
   publishStartAt: string | null;
   publishEndAt: string | null;
   allowIndividualPurchase: boolean;
+  /** KRW, what the client shows with 원; `individualPurchasePriceKng` is what unlocking debits. */
   individualPurchasePrice: number | null;
+  individualPurchasePriceKng: number | null;
   isPublic: boolean;
   isSensitive: boolean;
   totalViewCount: number;
@@ -336,7 +339,9 @@ function serialize(
     publishStartAt: iso(p.publishStartAt),
     publishEndAt: iso(p.publishEndAt),
     allowIndividualPurchase: p.allowIndividualPurchase,
-    individualPurchasePrice: p.individualPurchasePrice,
+    individualPurchasePrice:
+      p.individualPurchasePrice === null ? null : krwForKng(p.individualPurchasePrice),
+    individualPurchasePriceKng: p.individualPurchasePrice,
     isPublic: p.isPublic,
     isSensitive: p.isSensitive,
     totalViewCount: p.totalViewCount,

@@ -19,6 +19,7 @@ import {
 import { ApiError } from '../lib/errors.ts';
 import type { TossClient } from '../lib/toss.ts';
 import { grantsAccess, subscriptionGrantsAccess } from './gate.ts';
+import { krwForKng } from './memberships.ts';
 import { isDuplicateKey } from './identity.ts';
 import { postTransfers, type TransferLeg } from './ledger.ts';
 import { periodBoundary, platformFee, trialEnd } from './periods.ts';
@@ -567,7 +568,9 @@ export async function mySubscriptions(db: Database, fanId: string, now: Date) {
     membershipItemId: sub.membershipItemId,
     membershipType: tier.name,
     membershipLevel: sub.level,
-    price: sub.price,
+    // KRW like every tier price the client shows; `priceKng` is what a KNG period debits.
+    price: krwForKng(sub.price),
+    priceKng: sub.price,
     status: sub.status,
     autoRenew: sub.autoRenew,
     startedAt: sub.startedAt.toISOString(),

@@ -32,7 +32,10 @@ afterEach(async () => {
 
 describe('unlocking a posting', () => {
   it('charges once under 10 parallel requests with one key, pays the creator minus the fee, and opens the content', async () => {
-    const id = await posting({ allow_individual_purchase: true, individual_purchase_price: 200 });
+    const id = await posting({
+      allow_individual_purchase: true,
+      individual_purchase_price_kng: 200,
+    });
     const buyer = await makeCreator();
     await fund(buyer, 1000);
     const cookies = await cookiesOf(buyer);
@@ -73,7 +76,10 @@ describe('unlocking a posting', () => {
   });
 
   it('parallel purchases with different keys still charge once', async () => {
-    const id = await posting({ allow_individual_purchase: true, individual_purchase_price: 50 });
+    const id = await posting({
+      allow_individual_purchase: true,
+      individual_purchase_price_kng: 50,
+    });
     const buyer = await makeCreator();
     await fund(buyer, 500);
     const cookies = await cookiesOf(buyer);
@@ -87,12 +93,12 @@ describe('unlocking a posting', () => {
     const free = await posting({});
     const priced = await posting({
       allow_individual_purchase: true,
-      individual_purchase_price: 999,
+      individual_purchase_price_kng: 999,
     });
     const draft = await posting({
       status: 'DRAFT',
       allow_individual_purchase: true,
-      individual_purchase_price: 5,
+      individual_purchase_price_kng: 5,
     });
     const buyer = await makeCreator();
     const cookies = await cookiesOf(buyer);

@@ -109,7 +109,9 @@ describe('decide: viewers × postings', () => {
       access: 'preview',
       reason: 'membership_required',
       offer: {
-        unlockPrice: 50,
+        // Stored in KNG, offered in KRW (110원 per KNG) with the KNG price beside it.
+        unlockPrice: 5500,
+        unlockPriceKng: 50,
         requiredLevel: 3,
         cheapestTier: { id: 't3', name: 'three', level: 3, price: 30 },
       },
@@ -118,7 +120,7 @@ describe('decide: viewers × postings', () => {
     expect(p).toMatchObject({
       access: 'preview',
       reason: 'purchase_required',
-      offer: { unlockPrice: 30, requiredLevel: null, cheapestTier: null },
+      offer: { unlockPrice: 3300, unlockPriceKng: 30, requiredLevel: null, cheapestTier: null },
     });
   });
 

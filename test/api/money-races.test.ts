@@ -231,7 +231,7 @@ describe('Idempotency-Key reused for another request → 409 IDEMPOTENCY_CONFLIC
         content: `c-${crypto.randomUUID()}`,
         status: 'PUBLISHED',
         allow_individual_purchase: true,
-        individual_purchase_price: price,
+        individual_purchase_price_kng: price,
       },
       { cookies: authorCookies },
     );

@@ -122,9 +122,12 @@ beforeAll(async () => {
     is_membership: true,
     membership_level: 3,
     allow_individual_purchase: true,
-    individual_purchase_price: 25,
+    individual_purchase_price_kng: 25,
   });
-  await create('purchaseOnly', { allow_individual_purchase: true, individual_purchase_price: 15 });
+  await create('purchaseOnly', {
+    allow_individual_purchase: true,
+    individual_purchase_price_kng: 15,
+  });
   await create('draft', { status: 'DRAFT' });
   await create('scheduled', { publish_start_at: new Date(Date.now() + 86_400_000).toISOString() });
   await create('archived', { status: 'ARCHIVED' });
@@ -251,8 +254,10 @@ describe('detail: GET /postings/:id', () => {
     const { body } = await readJson<Envelope<View>>(
       await api(`/postings/${postingIds.members3}`, as('belowLevel')),
     );
+    // 25 KNG, shown as 2,750원 (the tier's price the same way: KRW with its KNG beside it).
     expect(body.data.offer).toMatchObject({
-      unlockPrice: 25,
+      unlockPrice: 2750,
+      unlockPriceKng: 25,
       requiredLevel: 3,
       cheapestTier: { level: 3 },
     });

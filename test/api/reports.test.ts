@@ -41,7 +41,7 @@ describe('reporting a comment', () => {
     const author = await makeCreator();
     const locked = await posting(author, {
       allow_individual_purchase: true,
-      individual_purchase_price: 30,
+      individual_purchase_price_kng: 30,
     });
     const target = await comment(author, locked);
     const fan = await makeCreator();

@@ -164,7 +164,7 @@ beforeAll(async () => {
       content: 'paid part',
       status: 'PUBLISHED',
       allow_individual_purchase: true,
-      individual_purchase_price: PRICE,
+      individual_purchase_price_kng: PRICE,
     }),
   });
   expect(res.status, await res.clone().text()).toBe(201);

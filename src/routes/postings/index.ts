@@ -6,6 +6,7 @@ import type { AppEnv } from '../../context.ts';
 import { like, unlike, unlockPosting } from '../../domain/engagement.ts';
 import { requestKey } from '../../domain/idempotency.ts';
 import { isActiveCreator } from '../../domain/identity.ts';
+import { kngForKrw, krwForKng } from '../../domain/memberships.ts';
 import {
   createPosting,
   deletePosting,
@@ -38,7 +39,10 @@ const Fields = {
   media_ids: z.array(z.uuid()).max(50),
   free_preview_media_ids: z.array(z.uuid()).max(50),
   allow_individual_purchase: z.boolean(),
-  individual_purchase_price: z.number().int().min(1).max(10_000_000).nullable(),
+  // KRW, the client's "원" field (0 = none); stored as whole KNG at 110원 each (see
+  // domain/memberships). `individual_purchase_price_kng` sets the KNG price exactly and wins.
+  individual_purchase_price: z.number().int().min(0).max(1_100_000_000).nullable(),
+  individual_purchase_price_kng: z.number().int().min(1).max(10_000_000).nullable(),
   is_public: z.boolean(),
   is_sensitive: z.boolean(),
   allow_comments: z.boolean(),
@@ -62,8 +66,11 @@ function toInput(b: Partial<z.infer<typeof CreateBody>>): Partial<PostingInput> 
   if (b.free_preview_media_ids !== undefined) out.freePreviewMediaIds = b.free_preview_media_ids;
   if (b.allow_individual_purchase !== undefined)
     out.allowIndividualPurchase = b.allow_individual_purchase;
-  if (b.individual_purchase_price !== undefined)
-    out.individualPurchasePrice = b.individual_purchase_price;
+  if (b.individual_purchase_price_kng !== undefined)
+    out.individualPurchasePrice = b.individual_purchase_price_kng;
+  else if (b.individual_purchase_price !== undefined)
+    out.individualPurchasePrice =
+      b.individual_purchase_price === null ? null : kngForKrw(b.individual_purchase_price) || null;
   if (b.is_public !== undefined) out.isPublic = b.is_public;
   if (b.is_sensitive !== undefined) out.isSensitive = b.is_sensitive;
   if (b.allow_comments !== undefined) out.allowComments = b.allow_comments;
@@ -104,7 +111,11 @@ const PostingSchema = z
     lockReason: z.string().nullable(),
     offer: z
       .object({
-        unlockPrice: z.number().nullable(),
+        unlockPrice: z
+          .number()
+          .nullable()
+          .openapi({ description: 'KRW (shown with 원); unlockPriceKng is what unlocking debits' }),
+        unlockPriceKng: z.number().int().nullable(),
         requiredLevel: z.number().nullable(),
         cheapestTier: OfferTier.nullable(),
       })
@@ -113,7 +124,10 @@ const PostingSchema = z
     publishStartAt: z.string().nullable(),
     publishEndAt: z.string().nullable(),
     allowIndividualPurchase: z.boolean(),
-    individualPurchasePrice: z.number().nullable(),
+    individualPurchasePrice: z.number().nullable().openapi({
+      description: 'KRW (shown with 원); individualPurchasePriceKng is what unlocking debits',
+    }),
+    individualPurchasePriceKng: z.number().int().nullable(),
     isPublic: z.boolean(),
     isSensitive: z.boolean(),
     totalViewCount: z.number().int(),
@@ -356,8 +370,11 @@ postingsRoutes.openapi(
         envelope(
           z.object({
             postingId: z.string(),
-            price: z.number(),
-            charged: z.number(),
+            price: z.number().openapi({ description: 'KRW: the KNG price at 110원 per KNG' }),
+            priceKng: z.number().int().openapi({ description: 'KNG: the price unlocking debits' }),
+            charged: z
+              .number()
+              .openapi({ description: 'KNG debited by this request (0 when bought before)' }),
             purchasedAt: z.string(),
           }),
         ),
@@ -386,7 +403,8 @@ postingsRoutes.openapi(
       c,
       {
         postingId: purchase.postingId,
-        price: purchase.price,
+        price: krwForKng(purchase.price),
+        priceKng: purchase.price,
         charged,
         purchasedAt: purchase.createdAt.toISOString(),
       },

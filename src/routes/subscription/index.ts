@@ -15,6 +15,7 @@ import {
 } from '../../domain/card-subscriptions.ts';
 import { refundLatestCharge } from '../../domain/refunds.ts';
 import { requestKey } from '../../domain/idempotency.ts';
+import { krwForKng } from '../../domain/memberships.ts';
 import { cancel, mySubscriptions, resume, subscribe } from '../../domain/subscriptions.ts';
 import { ok } from '../../lib/envelope.ts';
 import {
@@ -37,14 +38,57 @@ const IdempotencyHeader = z.object({
     .optional(),
 });
 
-function view(s: Subscription) {
+const KrwPrice = z.number().int().openapi({ description: 'KRW per period (110원 per KNG)' });
+const KngPrice = z.number().int().openapi({ description: 'KNG per period: what a renewal debits' });
+const SubscriptionView = z
+  .object({
+    id: z.string(),
+    creatorId: z.string(),
+    membershipItemId: z.string(),
+    status: z.string(),
+    level: z.number().int(),
+    price: KrwPrice,
+    priceKng: KngPrice,
+    autoRenew: z.boolean(),
+    startedAt: z.string(),
+    currentPeriodStart: z.string(),
+    currentPeriodEnd: z.string(),
+    trialEndsAt: z.string().nullable(),
+    pendingMembershipItemId: z.string().nullable(),
+  })
+  .openapi('Subscription');
+const MySubscription = z.object({
+  id: z.string(),
+  subscriptionId: z.string(),
+  creatorId: z.string(),
+  creatorName: z.string(),
+  creatorHandle: z.string(),
+  avatar: z.string().nullable(),
+  membershipItemId: z.string(),
+  membershipType: z.string(),
+  membershipLevel: z.number().int(),
+  price: KrwPrice,
+  priceKng: KngPrice,
+  status: z.string(),
+  autoRenew: z.boolean(),
+  startedAt: z.string(),
+  currentPeriodEnd: z.string(),
+  trialEndsAt: z.string().nullable(),
+  pendingMembershipItemId: z.string().nullable(),
+  hasAccess: z.boolean(),
+  unread: z.number().int(),
+});
+
+function view(s: Subscription): z.infer<typeof SubscriptionView> {
   return {
     id: s.id,
     creatorId: s.creatorId,
     membershipItemId: s.membershipItemId,
     status: s.status,
     level: s.level,
-    price: s.price,
+    // KRW like every tier price the client shows; `priceKng` is what a KNG period debits.
+    price: krwForKng(s.price),
+    priceKng: s.price,
     autoRenew: s.autoRenew,
     startedAt: s.startedAt.toISOString(),
     currentPeriodStart: s.currentPeriodStart.toISOString(),
@@ -67,9 +111,9 @@ subscription.openapi(
       201: jsonContent(
         envelope(
           z.object({
-            subscription: z.record(z.string(), z.unknown()),
+            subscription: SubscriptionView,
             outcome: z.string(),
-            charged: z.number(),
+            charged: z.number().openapi({ description: 'KNG debited by this request' }),
           }),
         ),
         'Subscribed',
@@ -110,7 +154,7 @@ subscription.openapi(
     middleware: [authRequired],
     request: { params: TierParam },
     responses: {
-      200: jsonContent(envelope(z.record(z.string(), z.unknown())), 'Canceled at period end'),
+      200: jsonContent(envelope(SubscriptionView), 'Canceled at period end'),
       ...errorResponses(400, 401, 404),
     },
   }),
@@ -132,7 +176,7 @@ subscription.openapi(
     middleware: [authRequired],
     request: { params: TierParam },
     responses: {
-      200: jsonContent(envelope(z.record(z.string(), z.unknown())), 'Resumed'),
+      200: jsonContent(envelope(SubscriptionView), 'Resumed'),
       ...errorResponses(400, 401, 404),
     },
   }),
@@ -169,7 +213,7 @@ subscription.openapi(
           z.object({
             amount: z.number(),
             full: z.boolean(),
-            subscription: z.record(z.string(), z.unknown()),
+            subscription: SubscriptionView,
           }),
         ),
         'Refunded',
@@ -215,10 +259,7 @@ subscription.openapi(
     summary: 'My subscriptions',
     middleware: [authRequired],
     responses: {
-      200: jsonContent(
-        envelope(z.object({ subscriptions: z.array(z.record(z.string(), z.unknown())) })),
-        'Mine',
-      ),
+      200: jsonContent(envelope(z.object({ subscriptions: z.array(MySubscription) })), 'Mine'),
       ...errorResponses(401),
     },
   }),
