@@ -26,8 +26,8 @@ import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
 import { getObject } from '../../lib/storage.ts';
+import { MediaIdParam } from './schema.ts';
 
-const MediaIdParam = z.object({ mediaId: z.uuid() });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const refused = () => new ApiError('FORBIDDEN', '재생 권한이 없거나 만료된 주소입니다.');
 
@@ -75,7 +75,7 @@ async function gate(
 ): Promise<Media | null> {
   const { db, clock } = c.get('services');
   try {
-    return await mediaForViewer(db, viewer, mediaId, clock.now());
+    return await mediaForViewer(db, { viewerId: viewer, mediaId, now: clock.now() });
   } catch (err) {
     if (err instanceof ApiError && (err.code === 'NOT_FOUND' || err.code === 'CONTENT_LOCKED'))
       return null;
@@ -157,7 +157,11 @@ export function registerHls(routes: OpenAPIHono<AppEnv>): void {
     async (c) => {
       const { db, clock } = c.get('services');
       const viewer = c.get('viewer')?.id ?? null;
-      const media = await mediaForViewer(db, viewer, c.req.valid('param').mediaId, clock.now());
+      const media = await mediaForViewer(db, {
+        viewerId: viewer,
+        mediaId: c.req.valid('param').mediaId,
+        now: clock.now(),
+      });
       if (media.type !== 'video' || media.status !== 'ready' || !media.variants?.hls)
         throw new ApiError('MEDIA_NOT_READY', '미디어가 아직 처리 중입니다.');
       const view = mediaView(media, c.get('env').API_BASE_URL);
