@@ -10,11 +10,9 @@ import { decide, loadGateFacts } from './gate.ts';
 /** `lockedPreview`: also let through a viewer who sees a posting only locked (for the blurred preview). */
 export async function mediaForViewer(
   db: Database,
-  viewerId: string | null,
-  mediaId: string,
-  now: Date,
-  opts: { lockedPreview?: boolean } = {},
+  ask: { viewerId: string | null; mediaId: string; now: Date; lockedPreview?: boolean },
 ): Promise<Media> {
+  const { viewerId, mediaId, now } = ask;
   const [media] = await db
     .select()
     .from(medias)
@@ -43,7 +41,7 @@ export async function mediaForViewer(
     const d = decide(viewer, row, facts, now);
     if (!d.visible) continue;
     visibleSomewhere = true;
-    if (opts.lockedPreview) return media;
+    if (ask.lockedPreview) return media;
     const free = links.find((l) => l.postingId === row.id)?.isFreePreview ?? false;
     if (d.access === 'full' || free) return media;
   }

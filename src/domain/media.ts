@@ -154,9 +154,7 @@ async function checkQuota(
 export async function prepareUpload(
   db: Database,
   env: Env,
-  ownerId: string,
-  input: PrepareInput,
-  now: Date,
+  { ownerId, input, now }: { ownerId: string; input: PrepareInput; now: Date },
 ): Promise<PreparedUpload> {
   const { rule, contentType, ext } = ruleFor(input);
   const purpose = checkPurpose(rule.type, input.purpose);
@@ -230,12 +228,15 @@ export async function prepareUpload(
 export async function uploadFromForm(
   db: Database,
   env: Env,
-  ownerId: string,
-  part: FilePart,
-  purpose: MediaPurpose | undefined,
-  maxBytes: number,
-  now: Date,
+  upload: {
+    ownerId: string;
+    part: FilePart;
+    purpose: MediaPurpose | undefined;
+    maxBytes: number;
+    now: Date;
+  },
 ): Promise<Media> {
+  const { ownerId, part, purpose, maxBytes, now } = upload;
   const { rule, contentType, ext } = ruleFor({
     fileName: part.fileName,
     contentType: part.contentType,
@@ -393,9 +394,7 @@ export async function completeUpload(
 export async function abortUpload(
   db: Database,
   env: Env,
-  ownerId: string,
-  mediaId: string,
-  now: Date,
+  { ownerId, mediaId, now }: { ownerId: string; mediaId: string; now: Date },
 ): Promise<void> {
   const media = await ownMedia(db, ownerId, mediaId);
   if (media.status !== 'uploading')
@@ -415,9 +414,7 @@ export async function abortUpload(
 export async function deleteMedia(
   db: Database,
   env: Env,
-  ownerId: string,
-  mediaId: string,
-  now: Date,
+  { ownerId, mediaId, now }: { ownerId: string; mediaId: string; now: Date },
 ): Promise<void> {
   const media = await ownMedia(db, ownerId, mediaId);
   await db

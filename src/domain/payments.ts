@@ -197,10 +197,13 @@ export function approvedFields(p: TossPayment) {
 export async function confirmPayment(
   db: Database,
   env: Env,
-  userId: string,
-  input: { paymentKey: string; orderId: string; amount: number },
-  log: (msg: string, f: Record<string, unknown>) => void,
+  args: {
+    userId: string;
+    input: { paymentKey: string; orderId: string; amount: number };
+    log: (msg: string, f: Record<string, unknown>) => void;
+  },
 ): Promise<PaymentOrder> {
+  const { userId, input, log } = args;
   const order = await ownOrder(db, userId, input.orderId);
   if (input.amount !== order.amount)
     throw new ApiError('AMOUNT_MISMATCH', '결제 금액이 주문 금액과 다릅니다.');
@@ -451,11 +454,14 @@ const ref = (order: PaymentOrder) => ({ referenceType: 'payment_order', referenc
 export async function cancelPayment(
   db: Database,
   env: Env,
-  viewer: { id: string; isAdmin: boolean },
-  paymentKey: string,
-  reason: string,
-  log: (msg: string, f: Record<string, unknown>) => void,
+  args: {
+    viewer: { id: string; isAdmin: boolean };
+    paymentKey: string;
+    reason: string;
+    log: (msg: string, f: Record<string, unknown>) => void;
+  },
 ): Promise<PaymentOrder> {
+  const { viewer, paymentKey, reason, log } = args;
   const order = await orderForViewer(db, viewer, paymentKey);
   if (order.status === 'canceling') return awaitCancel(db, order);
   if (order.status === 'canceled' && order.canceledAmount > 0) return order;

@@ -1,12 +1,12 @@
 // Video playback as HLS, for a viewer who has access now (docs/architecture.md, "HLS delivery"):
-// - `GET /media/{id}/playback` and every playlist (`/media/hls/{id}/….m3u8`) are authorised by the viewer's
+// - `GET /media/{id}/playback` (playback.ts) and every playlist (`/media/hls/{id}/….m3u8`) are authorised by the viewer's
 //   own session (cookie or Bearer) and ask the gate on every request; nothing in their URL grants anything.
 // - Segment URIs in a served playlist carry a segment token (HMAC of viewer, media, expiry). A segment needs
 //   a genuine unexpired token for its media, the session of the token's viewer (a signature check, no database),
 //   and a grant: the gate's answer for (viewer, media) cached at the edge for MEDIA_HLS_GRANT_TTL_SECONDS —
 //   the bound on how long a viewer who lost access still gets segments. Every playlist fetch refreshes it.
 // - Segment bytes are edge-cached under a key without token or viewer, so one copy serves every viewer.
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { authOptional } from '../../auth/middleware.ts';
@@ -17,22 +17,18 @@ import { medias, type Media } from '../../db/schema/index.ts';
 import { mediaForViewer } from '../../domain/media-access.ts';
 import {
   hlsSegmentToken,
-  mediaView,
   tokenisePlaylist,
   verifyHlsSegmentToken,
 } from '../../domain/media-views.ts';
 import { cognitoSettings } from '../../env.ts';
-import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
-import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
 import { getObject } from '../../lib/storage.ts';
 
-const MediaIdParam = z.object({ mediaId: z.uuid() });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const refused = () => new ApiError('FORBIDDEN', '재생 권한이 없거나 만료된 주소입니다.');
 
 const edgeCache = () => (caches as unknown as { default: Cache }).default;
-const apiBase = (c: Context<AppEnv>) => c.get('env').API_BASE_URL.replace(/\/$/, '');
+export const apiBase = (c: Context<AppEnv>) => c.get('env').API_BASE_URL.replace(/\/$/, '');
 
 /** Edge-cache key of an HLS file: the media and the path only — no token, no viewer. */
 export const hlsCacheKey = (base: string, mediaId: string, path: string) =>
@@ -41,7 +37,7 @@ const grantKey = (base: string, viewer: string | null, mediaId: string) =>
   `${base}/__hls-grant/${viewer ?? 'anon'}/${mediaId}`;
 
 /** The segment token's lifetime: the configured TTL, plus the video's length so one playlist can play it through. */
-function segmentTokenExpiry(c: Context<AppEnv>, media: Media): Date {
+export function segmentTokenExpiry(c: Context<AppEnv>, media: Media): Date {
   const ttl = c.get('env').MEDIA_HLS_TOKEN_TTL_SECONDS;
   const lengthSeconds = Math.ceil((media.durationMs ?? 0) / 1000);
   return new Date(c.get('services').clock.now().getTime() + (ttl + lengthSeconds) * 1000);
@@ -75,7 +71,7 @@ async function gate(
 ): Promise<Media | null> {
   const { db, clock } = c.get('services');
   try {
-    return await mediaForViewer(db, viewer, mediaId, clock.now());
+    return await mediaForViewer(db, { viewerId: viewer, mediaId, now: clock.now() });
   } catch (err) {
     if (err instanceof ApiError && (err.code === 'NOT_FOUND' || err.code === 'CONTENT_LOCKED'))
       return null;
@@ -126,57 +122,6 @@ function hlsDir(media: Media): string {
 }
 
 export function registerHls(routes: OpenAPIHono<AppEnv>): void {
-  routes.openapi(
-    createRoute({
-      method: 'get',
-      path: '/{mediaId}/playback',
-      tags: ['media'],
-      summary:
-        "Where to play a video the viewer may see: the HLS master (played with the viewer's session), MP4 fallbacks, frame captures",
-      middleware: [authOptional] as const,
-      request: { params: MediaIdParam },
-      responses: {
-        200: jsonContent(
-          envelope(
-            z.object({
-              hlsUrl: z.string(),
-              expiresAt: z.string().openapi({
-                description:
-                  'When the segment URLs of a playlist fetched now expire; fetching the playlist again renews them',
-              }),
-              mp4: z.record(z.string(), z.string()),
-              thumbnails: z.array(z.string()),
-              duration: z.number().nullable(),
-            }),
-          ),
-          'Playback',
-        ),
-        ...errorResponses(401, 403, 404, 409),
-      },
-    }),
-    async (c) => {
-      const { db, clock } = c.get('services');
-      const viewer = c.get('viewer')?.id ?? null;
-      const media = await mediaForViewer(db, viewer, c.req.valid('param').mediaId, clock.now());
-      if (media.type !== 'video' || media.status !== 'ready' || !media.variants?.hls)
-        throw new ApiError('MEDIA_NOT_READY', '미디어가 아직 처리 중입니다.');
-      const view = mediaView(media, c.get('env').API_BASE_URL);
-      const master = media.variants.hls.slice(media.variants.hls.lastIndexOf('/') + 1);
-      c.header('Cache-Control', 'private, no-store');
-      return ok(c, {
-        hlsUrl: `${apiBase(c)}/media/hls/${media.id}/${master}`,
-        expiresAt: segmentTokenExpiry(c, media).toISOString(),
-        mp4: Object.fromEntries(
-          Object.keys(media.variants)
-            .filter((k) => k.startsWith('mp4_'))
-            .map((k) => [k.slice(4), `${view.mediaUrl}?quality=${k.slice(4)}`]),
-        ),
-        thumbnails: view.thumbnailUrls,
-        duration: view.duration,
-      });
-    },
-  );
-
   routes.get(
     '/hls/:mediaId/:path{.+}',
     async (c, next) => {
@@ -264,16 +209,19 @@ async function segment(c: Context<AppEnv>, mediaId: string, path: string): Promi
   headers.set('cache-control', 'private, max-age=3600');
   headers.set('x-cache', 'MISS');
   const res = new Response(obj.body, { status: obj.status, headers });
-  if (obj.status === 200) {
-    const stored = res.clone();
-    const cachedHeaders = new Headers(headers);
-    cachedHeaders.set('cache-control', 'public, max-age=86400');
-    cachedHeaders.delete('x-cache');
-    c.executionCtx.waitUntil(
-      edgeCache()
-        .put(cacheKey, new Response(stored.body, { headers: cachedHeaders }))
-        .catch(() => undefined),
-    );
-  }
+  if (obj.status === 200) keepAtEdge(c, cacheKey, res);
   return res;
+}
+
+/** Stores a whole segment's bytes at the edge (in the background), for every viewer. */
+function keepAtEdge(c: Context<AppEnv>, cacheKey: Request, res: Response): void {
+  const stored = res.clone();
+  const cachedHeaders = new Headers(res.headers);
+  cachedHeaders.set('cache-control', 'public, max-age=86400');
+  cachedHeaders.delete('x-cache');
+  c.executionCtx.waitUntil(
+    edgeCache()
+      .put(cacheKey, new Response(stored.body, { headers: cachedHeaders }))
+      .catch(() => undefined),
+  );
 }

@@ -70,15 +70,13 @@ export function registerFormUpload(routes: OpenAPIHono<AppEnv>): void {
         });
       const part = await readFilePart(c.req.raw.body, boundary, 'file');
       const purpose = purposeOf(part.fields.purpose ?? c.req.valid('query').purpose);
-      const media = await uploadFromForm(
-        db,
-        env,
-        viewerId(c),
+      const media = await uploadFromForm(db, env, {
+        ownerId: viewerId(c),
         part,
         purpose,
-        env.MEDIA_FORM_UPLOAD_MAX_BYTES,
-        clock.now(),
-      );
+        maxBytes: env.MEDIA_FORM_UPLOAD_MAX_BYTES,
+        now: clock.now(),
+      });
       return ok(c, mediaView(media, env.API_BASE_URL), { status: 201 });
     },
   );
