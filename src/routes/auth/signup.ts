@@ -6,8 +6,8 @@ import {
   createPendingUser,
   generateHandle,
   isNicknameTaken,
-  nicknameProblem,
   requireKrMobile,
+  requireValidNickname,
 } from '../../domain/identity.ts';
 import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
@@ -31,11 +31,7 @@ export const signUpRoute = createRoute({
 export const signUp = new OpenAPIHono<AppEnv>().openapi(signUpRoute, async (c) => {
   const body = c.req.valid('json');
   await limitAuth(c, 'signup', body.email);
-  const problem = nicknameProblem(body.nickname);
-  if (problem)
-    throw new ApiError('VALIDATION_FAILED', problem, {
-      details: [{ path: 'nickname', message: problem }],
-    });
+  requireValidNickname(body.nickname);
   const phoneNumber = requireKrMobile(body.phoneNumber);
   const { db } = c.get('services');
   if (await isNicknameTaken(db, body.nickname))

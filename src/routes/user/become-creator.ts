@@ -1,15 +1,10 @@
 // POST /user/become-creator and POST /user/creator (the client uses both) — the viewer becomes a
 // creator in a category.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { and, asc, eq, isNull } from 'drizzle-orm';
-import { uuidv7 } from 'uuidv7';
 import { authRequired, viewerId } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
-import type { Database } from '../../db/client.ts';
-import { creatorCategories, creators } from '../../db/schema/index.ts';
-import { isDuplicateKey } from '../../domain/identity.ts';
+import { becomeCreator } from '../../domain/identity.ts';
 import { ok } from '../../lib/envelope.ts';
-import { ApiError } from '../../lib/errors.ts';
 import { envelope, errorResponses, jsonBody, jsonContent } from '../../lib/openapi.ts';
 
 // The creator centre's quick "become a creator" button sends this literal instead of an id: the
@@ -37,33 +32,14 @@ const becomeCreatorRoute = (path: string) =>
     },
   });
 
-async function makeCreator(db: Database, userId: string, categoryId: string) {
-  const live = and(eq(creatorCategories.isActive, true), isNull(creatorCategories.deletedAt));
-  const [category] = await db
-    .select({ id: creatorCategories.id })
-    .from(creatorCategories)
-    .where(categoryId === DEFAULT_CATEGORY ? live : and(eq(creatorCategories.id, categoryId), live))
-    .orderBy(asc(creatorCategories.sortOrder))
-    .limit(1);
-  if (!category) throw new ApiError('NOT_FOUND', '카테고리를 찾을 수 없습니다.');
-  const creatorId = uuidv7();
-  try {
-    await db.insert(creators).values({ id: creatorId, userId, categoryId: category.id });
-  } catch (err) {
-    if (isDuplicateKey(err)) throw new ApiError('ALREADY_CREATOR', '이미 크리에이터입니다.');
-    throw err;
-  }
-  return { isCreator: true as const, creatorId, categoryId: category.id };
-}
-
-export const becomeCreator = new OpenAPIHono<AppEnv>();
+export const becomeCreatorRoutes = new OpenAPIHono<AppEnv>();
 for (const path of ['/become-creator', '/creator']) {
-  becomeCreator.openapi(becomeCreatorRoute(path), async (c) => {
-    const data = await makeCreator(
-      c.get('services').db,
-      viewerId(c),
-      c.req.valid('json').category_id,
-    );
+  becomeCreatorRoutes.openapi(becomeCreatorRoute(path), async (c) => {
+    const { category_id: id } = c.req.valid('json');
+    const data = await becomeCreator(c.get('services').db, {
+      userId: viewerId(c),
+      categoryId: id === DEFAULT_CATEGORY ? null : id,
+    });
     return ok(c, data, { status: 201, message: '크리에이터가 되었습니다.' });
   });
 }

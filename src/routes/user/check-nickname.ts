@@ -1,9 +1,8 @@
 // GET /user/check-nickname?nickname= — whether a nickname is valid (400 if not) and free.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
-import { isNicknameTaken, nicknameProblem } from '../../domain/identity.ts';
+import { isNicknameTaken, requireValidNickname } from '../../domain/identity.ts';
 import { ok } from '../../lib/envelope.ts';
-import { ApiError } from '../../lib/errors.ts';
 import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
 
 export const checkNicknameRoute = createRoute({
@@ -20,11 +19,7 @@ export const checkNicknameRoute = createRoute({
 
 export const checkNickname = new OpenAPIHono<AppEnv>().openapi(checkNicknameRoute, async (c) => {
   const { nickname } = c.req.valid('query');
-  const problem = nicknameProblem(nickname);
-  if (problem)
-    throw new ApiError('VALIDATION_FAILED', problem, {
-      details: [{ path: 'nickname', message: problem }],
-    });
+  requireValidNickname(nickname);
   const available = !(await isNicknameTaken(c.get('services').db, nickname));
   return ok(
     c,

@@ -3,7 +3,7 @@
 // endpoint).
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
-import { becomeCreator } from './become-creator.ts';
+import { becomeCreatorRoutes } from './become-creator.ts';
 import { checkNickname } from './check-nickname.ts';
 import { coverImage } from './cover-image.ts';
 import { listCreatorCategories } from './creator-categories.ts';
@@ -23,7 +23,7 @@ user.route('/', posts);
 user.route('/', updateProfile);
 user.route('/', checkNickname);
 user.route('/', listCreatorCategories);
-user.route('/', becomeCreator);
+user.route('/', becomeCreatorRoutes);
 user.route('/', creatorStatus);
 user.route('/', profileImage);
 user.route('/', coverImage);
