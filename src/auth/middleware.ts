@@ -65,11 +65,16 @@ async function resolveViewer(c: Context<AppEnv>): Promise<Viewer | null> {
   return viewer;
 }
 
-/** The signed-in viewer's id, for handlers behind authRequired (401 if there is none). */
-export function viewerId(c: Context<AppEnv>): string {
+/** The signed-in viewer, for handlers behind authRequired (401 if there is none). */
+export function requireViewer(c: Context<AppEnv>): Viewer {
   const viewer = c.get('viewer');
   if (!viewer) throw new ApiError('UNAUTHENTICATED', '로그인이 필요합니다.');
-  return viewer.id;
+  return viewer;
+}
+
+/** The signed-in viewer's id, for handlers behind authRequired (401 if there is none). */
+export function viewerId(c: Context<AppEnv>): string {
+  return requireViewer(c).id;
 }
 
 /** Sets the viewer when a valid token is present; a missing token is fine, an invalid one is 401. */

@@ -1,8 +1,9 @@
 // Identity rules: handle and nickname formats, reserved handles, and the local mirror of Cognito users.
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
+import { uuidv7 } from 'uuidv7';
 import type { Database } from '../db/client.ts';
-import { creators, earlybirds, users, type User } from '../db/schema/index.ts';
+import { creatorCategories, creators, earlybirds, users, type User } from '../db/schema/index.ts';
 import { ApiError } from '../lib/errors.ts';
 
 /** 2–15 characters of Hangul syllables, letters, digits and underscores, not only underscores (as the original). */
@@ -69,6 +70,15 @@ export function nicknameProblem(nickname: string): string | null {
   if (!NICKNAME_PATTERN.test(nickname))
     return '닉네임은 2~10자의 한글, 영문, 숫자만 사용할 수 있습니다.';
   return null;
+}
+
+/** 400 VALIDATION_FAILED (on the `nickname` field) unless the nickname is well-formed. */
+export function requireValidNickname(nickname: string): void {
+  const problem = nicknameProblem(nickname);
+  if (problem)
+    throw new ApiError('VALIDATION_FAILED', problem, {
+      details: [{ path: 'nickname', message: problem }],
+    });
 }
 
 /** A first handle for a new user: `u` + 10 base-36 characters (they can pick their own later). */
@@ -189,11 +199,7 @@ export async function changeNickname(
   userId: string,
   nickname: string,
 ): Promise<void> {
-  const problem = nicknameProblem(nickname);
-  if (problem)
-    throw new ApiError('VALIDATION_FAILED', problem, {
-      details: [{ path: 'nickname', message: problem }],
-    });
+  requireValidNickname(nickname);
   if (await isNicknameTaken(db, nickname, userId))
     throw new ApiError('NICKNAME_TAKEN', '이미 사용 중인 닉네임입니다.');
   await db.update(users).set({ nickname }).where(eq(users.id, userId));
@@ -253,4 +259,30 @@ export async function changeName(db: Database, userId: string, name: string): Pr
  */
 export async function setVerifiedPhone(db: Database, userId: string, phone: string): Promise<void> {
   await db.update(users).set({ phoneNumber: phone }).where(eq(users.id, userId));
+}
+
+/**
+ * The user becomes a creator in an active category (`categoryId` null: the first active one by
+ * sort order). 404 for an unknown or inactive category, 409 ALREADY_CREATOR for a creator.
+ */
+export async function becomeCreator(
+  db: Database,
+  { userId, categoryId }: { userId: string; categoryId: string | null },
+) {
+  const live = and(eq(creatorCategories.isActive, true), isNull(creatorCategories.deletedAt));
+  const [category] = await db
+    .select({ id: creatorCategories.id })
+    .from(creatorCategories)
+    .where(categoryId === null ? live : and(eq(creatorCategories.id, categoryId), live))
+    .orderBy(asc(creatorCategories.sortOrder))
+    .limit(1);
+  if (!category) throw new ApiError('NOT_FOUND', '카테고리를 찾을 수 없습니다.');
+  const creatorId = uuidv7();
+  try {
+    await db.insert(creators).values({ id: creatorId, userId, categoryId: category.id });
+  } catch (err) {
+    if (isDuplicateKey(err)) throw new ApiError('ALREADY_CREATOR', '이미 크리에이터입니다.');
+    throw err;
+  }
+  return { isCreator: true as const, creatorId, categoryId: category.id };
 }

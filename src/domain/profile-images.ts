@@ -12,12 +12,17 @@ export type ProfileImageKind = 'avatar' | 'cover';
 const LABEL: Record<ProfileImageKind, string> = { avatar: '프로필 사진', cover: '커버 이미지' };
 
 /** Sets (or, with null, removes) the user's profile picture or cover image; answers its URL. */
+export interface ProfileImageChange {
+  apiBase: string;
+  userId: string;
+  kind: ProfileImageKind;
+  /** The processed image of the user's to show, or null to remove it. */
+  mediaId: string | null;
+}
+
 export async function setProfileImage(
   db: Database,
-  apiBase: string,
-  userId: string,
-  kind: ProfileImageKind,
-  mediaId: string | null,
+  { apiBase, userId, kind, mediaId }: ProfileImageChange,
 ): Promise<string | null> {
   const set = (id: string | null, url: string | null) =>
     kind === 'avatar' ? { avatarMediaId: id, avatarUrl: url } : { coverMediaId: id, coverUrl: url };

@@ -67,3 +67,9 @@ export const Me = z
     }),
   })
   .openapi('Me');
+
+export const Empty = z.object({});
+export const SignedUp = z.object({ user: z.object({ email: z.string(), userSub: z.string() }) });
+export const SignedIn = UserEmail.extend({ accountDeletionCanceled: z.literal(true).optional() });
+export const Session = z.object({ sub: z.string(), expiresAt: z.string() });
+export const EmailExists = z.object({ exists: z.boolean() });

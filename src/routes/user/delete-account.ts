@@ -7,11 +7,10 @@ import { getCookie } from 'hono/cookie';
 import { decodeJwt } from 'jose';
 import { cognitoFor } from '../../auth/client.ts';
 import { COOKIE, clearAuthCookies } from '../../auth/cookies.ts';
-import { authRequired } from '../../auth/middleware.ts';
+import { authRequired, requireViewer } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { assertFreshSignIn, requestDeletion } from '../../domain/account-deletion.ts';
 import { ok } from '../../lib/envelope.ts';
-import { ApiError } from '../../lib/errors.ts';
 import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
 
 const DeletionRequested = z
@@ -41,8 +40,7 @@ export const deleteAccountRoute = createRoute({
 });
 
 export const deleteAccount = new OpenAPIHono<AppEnv>().openapi(deleteAccountRoute, async (c) => {
-  const viewer = c.get('viewer');
-  if (!viewer) throw new ApiError('UNAUTHENTICATED', '로그인이 필요합니다.');
+  const viewer = requireViewer(c);
   const env = c.get('env');
   const { db, clock, logger } = c.get('services');
   const now = clock.now();

@@ -6,13 +6,14 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { cognitoFor } from '../../auth/client.ts';
 import { fromCognito } from '../../auth/cognito-errors.ts';
-import { authRequired } from '../../auth/middleware.ts';
+import { authRequired, requireViewer } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { changeName, getUser, requireKrMobile } from '../../domain/identity.ts';
 import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { envelope, errorResponses, jsonBody, jsonContent } from '../../lib/openapi.ts';
 import { limitAuth } from '../../lib/rate-limit.ts';
+import { PersonalInfo } from './schema.ts';
 
 export const updateMe = new OpenAPIHono<AppEnv>();
 
@@ -24,18 +25,6 @@ const Body = z
   .strict()
   .refine((b) => b.name !== undefined || b.phoneNumber !== undefined, '변경할 항목이 없습니다.')
   .openapi('UpdateMeBody');
-
-export const PersonalInfo = z
-  .object({
-    name: z.string(),
-    phoneNumber: z.string().nullable().openapi({ description: 'The verified number (E.164)' }),
-    pendingPhoneNumber: z
-      .string()
-      .nullable()
-      .openapi({ description: 'A new number waiting for its code' }),
-    phoneVerificationRequired: z.boolean(),
-  })
-  .openapi('PersonalInfo');
 
 updateMe.openapi(
   createRoute({
@@ -51,8 +40,7 @@ updateMe.openapi(
     },
   }),
   async (c) => {
-    const viewer = c.get('viewer');
-    if (!viewer) throw new ApiError('UNAUTHENTICATED', '로그인이 필요합니다.');
+    const viewer = requireViewer(c);
     const body = c.req.valid('json');
     const { db, logger } = c.get('services');
     const cognito = cognitoFor(c);

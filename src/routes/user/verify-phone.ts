@@ -4,14 +4,14 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { cognitoFor } from '../../auth/client.ts';
 import { fromCognito } from '../../auth/cognito-errors.ts';
-import { authRequired } from '../../auth/middleware.ts';
+import { authRequired, requireViewer } from '../../auth/middleware.ts';
 import type { AppEnv } from '../../context.ts';
 import { getUser, normalizeKrMobile, setVerifiedPhone } from '../../domain/identity.ts';
 import { ok } from '../../lib/envelope.ts';
 import { ApiError } from '../../lib/errors.ts';
 import { envelope, errorResponses, jsonBody, jsonContent } from '../../lib/openapi.ts';
 import { limitAuth } from '../../lib/rate-limit.ts';
-import { PersonalInfo } from './update-me.ts';
+import { PersonalInfo } from './schema.ts';
 
 export const verifyPhone = new OpenAPIHono<AppEnv>();
 
@@ -38,8 +38,7 @@ verifyPhone.openapi(
     },
   }),
   async (c) => {
-    const viewer = c.get('viewer');
-    if (!viewer) throw new ApiError('UNAUTHENTICATED', '로그인이 필요합니다.');
+    const viewer = requireViewer(c);
     await limitAuth(c, 'phone-verify', viewer.id);
     const cognito = cognitoFor(c);
     let attributes: Record<string, string>;
