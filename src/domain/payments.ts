@@ -423,7 +423,10 @@ export async function paymentInfo(
   const order = await orderForViewer(db, viewer, paymentKey);
   let provider: TossPayment | null = null;
   try {
-    provider = await new TossClient(env).get(paymentKey);
+    // Toss's virtual-account `secret` authenticates its deposit callbacks: it never leaves the
+    // server, not even to the payment's owner.
+    const record = await new TossClient(env).get(paymentKey);
+    provider = { ...record, secret: undefined };
   } catch (err) {
     if (!(err instanceof TossUnavailable)) throw err;
   }

@@ -88,6 +88,17 @@ describe('POST /payment/webhook', () => {
     ).toBe('credited');
   });
 
+  it("the deposit secret never reaches a client, not even the payment's owner", async () => {
+    const user = await makeCreator();
+    const w = await waitingTopUp(user);
+    expect(w.secret.length).toBeGreaterThan(0);
+    const info = await api(`/payment/info/${w.paymentKey}`, await as(user));
+    const text = await info.text();
+    expect(info.status, text).toBe(200);
+    expect(text).toContain(w.paymentKey);
+    expect(text).not.toContain(w.secret);
+  });
+
   it('a deposit callback with the wrong secret is refused and changes nothing', async () => {
     const user = await makeCreator();
     const w = await waitingTopUp(user);
