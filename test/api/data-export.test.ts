@@ -86,7 +86,12 @@ describe('data export', () => {
       content: `othercomment-${tag}`,
       now: new Date(),
     });
-    await likeComment(db, me.id, String((otherComment as { id: string }).id), true, new Date());
+    await likeComment(db, {
+      userId: me.id,
+      commentId: String((otherComment as { id: string }).id),
+      on: true,
+      now: new Date(),
+    });
     await follow(db, me.id, other.id);
     await follow(db, other.id, me.id);
 
