@@ -15,10 +15,15 @@ async function assertUser(db: Database, userId: string): Promise<void> {
   if (!row) throw new ApiError('NOT_FOUND', '사용자를 찾을 수 없습니다.');
 }
 
+/** Who follows (`followerId`) whom (`followingId`). */
+export interface FollowEdge {
+  followerId: string;
+  followingId: string;
+}
+
 export async function follow(
   db: Database,
-  followerId: string,
-  followingId: string,
+  { followerId, followingId }: FollowEdge,
 ): Promise<{ followId: string; followedAt: string }> {
   if (followerId === followingId)
     throw new ApiError('CANNOT_FOLLOW_SELF', '자기 자신은 팔로우할 수 없습니다.');
@@ -38,8 +43,7 @@ export async function follow(
 
 export async function unfollow(
   db: Database,
-  followerId: string,
-  followingId: string,
+  { followerId, followingId }: FollowEdge,
 ): Promise<void> {
   const removed = await db
     .delete(userFollows)
@@ -68,27 +72,30 @@ export interface FollowPage {
   nextCursor: string | null;
 }
 
-/** `direction` 'following' lists whom `userId` follows; 'followers' lists who follows `userId`. Three queries. */
 /**
  * `direction` 'following' lists whom `userId` follows; 'followers' lists who follows `userId`. Pages by
  * `page` (offset, as the web client asks) or by keyset cursor. Three queries.
  */
 export async function followList(
   db: Database,
-  userId: string,
-  direction: 'following' | 'followers',
-  paging: { page?: number; after?: Keyset | null },
-  limit: number,
-  requesterId: string | null,
+  q: {
+    userId: string;
+    direction: 'following' | 'followers';
+    page?: number;
+    after?: Keyset | null;
+    limit: number;
+    requesterId: string | null;
+  },
 ): Promise<FollowPage> {
+  const { userId, direction, limit, requesterId } = q;
   await assertUser(db, userId);
   const mine =
     direction === 'following'
       ? eq(userFollows.followerId, userId)
       : eq(userFollows.followingId, userId);
   const other = direction === 'following' ? userFollows.followingId : userFollows.followerId;
-  const after = paging.after ?? null;
-  const page = after ? null : (paging.page ?? 1);
+  const after = q.after ?? null;
+  const page = after ? null : (q.page ?? 1);
   const keyset = after
     ? or(
         lt(userFollows.createdAt, after.at),

@@ -428,8 +428,8 @@ describe('after the grace period', () => {
       on: true,
       now,
     });
-    await follow(db, u.sub, creator);
-    await follow(db, other.sub, u.sub);
+    await follow(db, { followerId: u.sub, followingId: creator });
+    await follow(db, { followerId: other.sub, followingId: u.sub });
     await db.insert(reports).values({
       reporterId: u.sub,
       targetType: 'user',

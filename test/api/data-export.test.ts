@@ -92,8 +92,8 @@ describe('data export', () => {
       on: true,
       now: new Date(),
     });
-    await follow(db, me.id, other.id);
-    await follow(db, other.id, me.id);
+    await follow(db, { followerId: me.id, followingId: other.id });
+    await follow(db, { followerId: other.id, followingId: me.id });
 
     const res = await api('/user/export', { cookies: { access_token: await tokenFor(me.id) } });
     const { status, body, text } = await readJson<Envelope<UserDataExport>>(res);
