@@ -36,7 +36,11 @@ export const FeedPost = z
     lockReason: z.string().nullable(),
     offer: z
       .object({
-        unlockPrice: z.number().nullable(),
+        unlockPrice: z
+          .number()
+          .nullable()
+          .openapi({ description: 'KRW (shown with 원); unlockPriceKng is what unlocking debits' }),
+        unlockPriceKng: z.number().int().nullable(),
         requiredLevel: z.number().nullable(),
         cheapestTier: OfferTier.nullable(),
       })
@@ -45,7 +49,10 @@ export const FeedPost = z
     publishStartAt: z.string().nullable(),
     publishEndAt: z.string().nullable(),
     allowIndividualPurchase: z.boolean(),
-    individualPurchasePrice: z.number().nullable(),
+    individualPurchasePrice: z.number().nullable().openapi({
+      description: 'KRW (shown with 원); individualPurchasePriceKng is what unlocking debits',
+    }),
+    individualPurchasePriceKng: z.number().int().nullable(),
     isPublic: z.boolean(),
     isSensitive: z.boolean(),
     totalViewCount: z.number().int(),
