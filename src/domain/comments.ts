@@ -77,11 +77,7 @@ export async function createComment(
 }
 
 /** Who acts on which comment, and when. */
-export interface CommentAction {
-  userId: string;
-  commentId: string;
-  now: Date;
-}
+export type CommentAction = { userId: string; commentId: string; now: Date };
 
 export async function editComment(
   db: Database,

@@ -72,21 +72,42 @@ export interface FollowPage {
   nextCursor: string | null;
 }
 
+/** Which of `ids` the requester follows (one query; none without a requester). */
+async function followedBy(db: Database, requesterId: string | null, ids: string[]) {
+  if (!requesterId || !ids.length) return new Set<string>();
+  const rows = await db
+    .select({ id: userFollows.followingId })
+    .from(userFollows)
+    .where(and(eq(userFollows.followerId, requesterId), inArray(userFollows.followingId, ids)));
+  return new Set(rows.map((r) => r.id));
+}
+
+function pagination(p: { page: number | null; limit: number; total: number; more: boolean }) {
+  const { page, limit, total, more } = p;
+  return {
+    page,
+    limit,
+    totalCount: total,
+    totalPages: Math.max(1, Math.ceil(total / limit)),
+    hasNext: more,
+    hasPrev: page ? page > 1 : true,
+  };
+}
+
+export interface FollowListQuery {
+  userId: string;
+  direction: 'following' | 'followers';
+  page?: number;
+  after?: Keyset | null;
+  limit: number;
+  requesterId: string | null;
+}
+
 /**
  * `direction` 'following' lists whom `userId` follows; 'followers' lists who follows `userId`. Pages by
  * `page` (offset, as the web client asks) or by keyset cursor. Three queries.
  */
-export async function followList(
-  db: Database,
-  q: {
-    userId: string;
-    direction: 'following' | 'followers';
-    page?: number;
-    after?: Keyset | null;
-    limit: number;
-    requesterId: string | null;
-  },
-): Promise<FollowPage> {
+export async function followList(db: Database, q: FollowListQuery): Promise<FollowPage> {
   const { userId, direction, limit, requesterId } = q;
   await assertUser(db, userId);
   const mine =
@@ -123,20 +144,7 @@ export async function followList(
   const more = fetched.length > limit;
   const last = rows[rows.length - 1];
   const ids = rows.map((r) => r.id);
-  const followedBack =
-    requesterId && ids.length
-      ? new Set(
-          (
-            await db
-              .select({ id: userFollows.followingId })
-              .from(userFollows)
-              .where(
-                and(eq(userFollows.followerId, requesterId), inArray(userFollows.followingId, ids)),
-              )
-          ).map((r) => r.id),
-        )
-      : new Set<string>();
-  const totalPages = Math.max(1, Math.ceil(total / limit));
+  const followedBack = await followedBy(db, requesterId, ids);
   return {
     items: rows.map((r) => ({
       userId: r.id,
@@ -146,14 +154,7 @@ export async function followList(
       followedAt: r.followedAt.toISOString(),
       isFollowedByRequester: followedBack.has(r.id),
     })),
-    pagination: {
-      page,
-      limit,
-      totalCount: total,
-      totalPages,
-      hasNext: more,
-      hasPrev: page ? page > 1 : true,
-    },
+    pagination: pagination({ page, limit, total, more }),
     nextCursor: more && last ? encodeCursor({ at: last.followedAt, id: last.id }) : null,
   };
 }
