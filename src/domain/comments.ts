@@ -76,12 +76,20 @@ export async function createComment(
   return commentOr404(db, id);
 }
 
+/** Who acts on which comment, and when. */
+export type CommentAction = { userId: string; commentId: string; now: Date };
+
 export async function editComment(
   db: Database,
-  userId: string,
-  id: string,
-  patch: { content: string; taggedUserId?: string | null },
-  now: Date,
+  {
+    userId,
+    commentId: id,
+    now,
+    ...patch
+  }: CommentAction & {
+    content: string;
+    taggedUserId?: string | null;
+  },
 ) {
   const row = await commentOr404(db, id);
   await fullAccess(db, userId, row.postingId, now);
@@ -100,9 +108,7 @@ export async function editComment(
 /** Soft delete by the comment's author, the posting's author or an admin (the gate says who is admin). */
 export async function deleteComment(
   db: Database,
-  userId: string,
-  id: string,
-  now: Date,
+  { userId, commentId: id, now }: CommentAction,
 ): Promise<void> {
   const row = await commentOr404(db, id);
   const { posting, decision } = await gateFor(db, userId, row.postingId, now);
@@ -130,10 +136,7 @@ export async function deleteComment(
 
 export async function likeComment(
   db: Database,
-  userId: string,
-  id: string,
-  on: boolean,
-  now: Date,
+  { userId, commentId: id, on, now }: CommentAction & { on: boolean },
 ): Promise<{ liked: boolean; likeCount: number }> {
   const row = await commentOr404(db, id);
   await fullAccess(db, userId, row.postingId, now);
@@ -184,18 +187,69 @@ function rowView(c: Comment) {
   };
 }
 
+/** Authors and tagged users of `rows`, and which of them the viewer liked (two queries at most). */
+async function peopleAndLikes(db: Database, viewerId: string | null, rows: Comment[]) {
+  const peopleIds = [
+    ...new Set(
+      rows.flatMap((r) => [r.authorId, r.taggedUserId]).filter((x): x is string => Boolean(x)),
+    ),
+  ];
+  const ids = rows.map((r) => r.id);
+  const [people, liked] = await Promise.all([
+    peopleIds.length
+      ? db
+          .select({
+            userId: users.id,
+            handle: users.handle,
+            name: users.nickname,
+            avatar: users.avatarUrl,
+          })
+          .from(users)
+          .where(inArray(users.id, peopleIds))
+      : Promise.resolve([] as Person[]),
+    viewerId && ids.length
+      ? db
+          .select({ id: commentLikes.commentId })
+          .from(commentLikes)
+          .where(and(eq(commentLikes.userId, viewerId), inArray(commentLikes.commentId, ids)))
+      : Promise.resolve([]),
+  ]);
+  return {
+    byId: new Map(people.map((p) => [p.userId, p])),
+    likedIds: new Set(liked.map((l) => l.id)),
+  };
+}
+
+/** One comment as the client reads it: deleted ones keep their place without content or author. */
+function commentView(c: Comment, { byId, likedIds }: Awaited<ReturnType<typeof peopleAndLikes>>) {
+  const tagged = c.taggedUserId ? byId.get(c.taggedUserId) : undefined;
+  return {
+    ...rowView(c),
+    author: c.deletedAt ? null : (byId.get(c.authorId) ?? null),
+    taggedUser:
+      c.taggedUserId && tagged
+        ? { userId: c.taggedUserId, handle: tagged.handle, name: tagged.name }
+        : null,
+    likeCount: c.likeCount,
+    isLiked: likedIds.has(c.id),
+  };
+}
+
 /**
- * A page of a posting's comments: top level newest first (keyset cursor), each with all its replies oldest
- * first — a fixed number of queries for any page size.
+ * A page of a posting's comments: top level newest first (keyset cursor), each with all its replies
+ * oldest first — a fixed number of queries for any page size.
  */
 export async function listComments(
   db: Database,
-  viewerId: string | null,
-  postingId: string,
-  now: Date,
-  after: Keyset | null = null,
-  limit = 50,
+  q: {
+    viewerId: string | null;
+    postingId: string;
+    now: Date;
+    after?: Keyset | null;
+    limit?: number;
+  },
 ) {
+  const { viewerId, postingId, now, after = null, limit = 50 } = q;
   await fullAccess(db, viewerId, postingId, now);
   const keyset = after
     ? or(
@@ -226,55 +280,14 @@ export async function listComments(
           ),
         )
     : [];
-  const rows = [...tops, ...replyRows];
-  const peopleIds = [
-    ...new Set(
-      rows.flatMap((r) => [r.authorId, r.taggedUserId]).filter((x): x is string => Boolean(x)),
-    ),
-  ];
-  const ids = rows.map((r) => r.id);
-  const [people, liked] = await Promise.all([
-    peopleIds.length
-      ? db
-          .select({
-            userId: users.id,
-            handle: users.handle,
-            name: users.nickname,
-            avatar: users.avatarUrl,
-          })
-          .from(users)
-          .where(inArray(users.id, peopleIds))
-      : Promise.resolve([] as Person[]),
-    viewerId && ids.length
-      ? db
-          .select({ id: commentLikes.commentId })
-          .from(commentLikes)
-          .where(and(eq(commentLikes.userId, viewerId), inArray(commentLikes.commentId, ids)))
-      : Promise.resolve([]),
-  ]);
-  const byId = new Map(people.map((p) => [p.userId, p]));
-  const likedIds = new Set(liked.map((l) => l.id));
-  const view = (c: Comment) => ({
-    ...rowView(c),
-    author: c.deletedAt ? null : (byId.get(c.authorId) ?? null),
-    taggedUser:
-      c.taggedUserId && byId.get(c.taggedUserId)
-        ? {
-            userId: c.taggedUserId,
-            handle: byId.get(c.taggedUserId)?.handle,
-            name: byId.get(c.taggedUserId)?.name,
-          }
-        : null,
-    likeCount: c.likeCount,
-    isLiked: likedIds.has(c.id),
-  });
-  const replies = rows
+  const known = await peopleAndLikes(db, viewerId, [...tops, ...replyRows]);
+  const replies = replyRows
     .filter((r) => r.parentId !== null && r.deletedAt === null)
     .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
   const items = tops
     .map((top) => ({
-      ...view(top),
-      children: replies.filter((r) => r.parentId === top.id).map(view),
+      ...commentView(top, known),
+      children: replies.filter((r) => r.parentId === top.id).map((r) => commentView(r, known)),
     }))
     .filter((top) => !top.is_deleted || top.children.length > 0);
   return {

@@ -15,10 +15,15 @@ async function assertUser(db: Database, userId: string): Promise<void> {
   if (!row) throw new ApiError('NOT_FOUND', '사용자를 찾을 수 없습니다.');
 }
 
+/** Who follows (`followerId`) whom (`followingId`). */
+export interface FollowEdge {
+  followerId: string;
+  followingId: string;
+}
+
 export async function follow(
   db: Database,
-  followerId: string,
-  followingId: string,
+  { followerId, followingId }: FollowEdge,
 ): Promise<{ followId: string; followedAt: string }> {
   if (followerId === followingId)
     throw new ApiError('CANNOT_FOLLOW_SELF', '자기 자신은 팔로우할 수 없습니다.');
@@ -38,8 +43,7 @@ export async function follow(
 
 export async function unfollow(
   db: Database,
-  followerId: string,
-  followingId: string,
+  { followerId, followingId }: FollowEdge,
 ): Promise<void> {
   const removed = await db
     .delete(userFollows)
@@ -68,27 +72,51 @@ export interface FollowPage {
   nextCursor: string | null;
 }
 
-/** `direction` 'following' lists whom `userId` follows; 'followers' lists who follows `userId`. Three queries. */
+/** Which of `ids` the requester follows (one query; none without a requester). */
+async function followedBy(db: Database, requesterId: string | null, ids: string[]) {
+  if (!requesterId || !ids.length) return new Set<string>();
+  const rows = await db
+    .select({ id: userFollows.followingId })
+    .from(userFollows)
+    .where(and(eq(userFollows.followerId, requesterId), inArray(userFollows.followingId, ids)));
+  return new Set(rows.map((r) => r.id));
+}
+
+function pagination(p: { page: number | null; limit: number; total: number; more: boolean }) {
+  const { page, limit, total, more } = p;
+  return {
+    page,
+    limit,
+    totalCount: total,
+    totalPages: Math.max(1, Math.ceil(total / limit)),
+    hasNext: more,
+    hasPrev: page ? page > 1 : true,
+  };
+}
+
+export interface FollowListQuery {
+  userId: string;
+  direction: 'following' | 'followers';
+  page?: number;
+  after?: Keyset | null;
+  limit: number;
+  requesterId: string | null;
+}
+
 /**
  * `direction` 'following' lists whom `userId` follows; 'followers' lists who follows `userId`. Pages by
  * `page` (offset, as the web client asks) or by keyset cursor. Three queries.
  */
-export async function followList(
-  db: Database,
-  userId: string,
-  direction: 'following' | 'followers',
-  paging: { page?: number; after?: Keyset | null },
-  limit: number,
-  requesterId: string | null,
-): Promise<FollowPage> {
+export async function followList(db: Database, q: FollowListQuery): Promise<FollowPage> {
+  const { userId, direction, limit, requesterId } = q;
   await assertUser(db, userId);
   const mine =
     direction === 'following'
       ? eq(userFollows.followerId, userId)
       : eq(userFollows.followingId, userId);
   const other = direction === 'following' ? userFollows.followingId : userFollows.followerId;
-  const after = paging.after ?? null;
-  const page = after ? null : (paging.page ?? 1);
+  const after = q.after ?? null;
+  const page = after ? null : (q.page ?? 1);
   const keyset = after
     ? or(
         lt(userFollows.createdAt, after.at),
@@ -116,20 +144,7 @@ export async function followList(
   const more = fetched.length > limit;
   const last = rows[rows.length - 1];
   const ids = rows.map((r) => r.id);
-  const followedBack =
-    requesterId && ids.length
-      ? new Set(
-          (
-            await db
-              .select({ id: userFollows.followingId })
-              .from(userFollows)
-              .where(
-                and(eq(userFollows.followerId, requesterId), inArray(userFollows.followingId, ids)),
-              )
-          ).map((r) => r.id),
-        )
-      : new Set<string>();
-  const totalPages = Math.max(1, Math.ceil(total / limit));
+  const followedBack = await followedBy(db, requesterId, ids);
   return {
     items: rows.map((r) => ({
       userId: r.id,
@@ -139,14 +154,7 @@ export async function followList(
       followedAt: r.followedAt.toISOString(),
       isFollowedByRequester: followedBack.has(r.id),
     })),
-    pagination: {
-      page,
-      limit,
-      totalCount: total,
-      totalPages,
-      hasNext: more,
-      hasPrev: page ? page > 1 : true,
-    },
+    pagination: pagination({ page, limit, total, more }),
     nextCursor: more && last ? encodeCursor({ at: last.followedAt, id: last.id }) : null,
   };
 }

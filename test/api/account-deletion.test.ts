@@ -422,9 +422,14 @@ describe('after the grace period', () => {
       taggedUserId: u.sub,
       now,
     });
-    await likeComment(db, u.sub, String((reply as { id: string }).id), true, now);
-    await follow(db, u.sub, creator);
-    await follow(db, other.sub, u.sub);
+    await likeComment(db, {
+      userId: u.sub,
+      commentId: String((reply as { id: string }).id),
+      on: true,
+      now,
+    });
+    await follow(db, { followerId: u.sub, followingId: creator });
+    await follow(db, { followerId: other.sub, followingId: u.sub });
     await db.insert(reports).values({
       reporterId: u.sub,
       targetType: 'user',

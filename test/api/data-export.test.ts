@@ -86,9 +86,14 @@ describe('data export', () => {
       content: `othercomment-${tag}`,
       now: new Date(),
     });
-    await likeComment(db, me.id, String((otherComment as { id: string }).id), true, new Date());
-    await follow(db, me.id, other.id);
-    await follow(db, other.id, me.id);
+    await likeComment(db, {
+      userId: me.id,
+      commentId: String((otherComment as { id: string }).id),
+      on: true,
+      now: new Date(),
+    });
+    await follow(db, { followerId: me.id, followingId: other.id });
+    await follow(db, { followerId: other.id, followingId: me.id });
 
     const res = await api('/user/export', { cookies: { access_token: await tokenFor(me.id) } });
     const { status, body, text } = await readJson<Envelope<UserDataExport>>(res);

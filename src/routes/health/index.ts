@@ -1,49 +1,7 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'drizzle-orm';
+// /health: liveness and database reachability (one file per endpoint).
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../context.ts';
-import { ok } from '../../lib/envelope.ts';
-import { ApiError } from '../../lib/errors.ts';
-import { envelope, errorResponses, jsonContent } from '../../lib/openapi.ts';
+import { get } from './get.ts';
 
-const Health = z
-  .object({
-    status: z.literal('ok'),
-    version: z.string(),
-    environment: z.string(),
-    database: z.object({ reachable: z.literal(true), latencyMs: z.number() }),
-    time: z.string(),
-  })
-  .openapi('Health');
-
-const route = createRoute({
-  method: 'get',
-  path: '/',
-  tags: ['system'],
-  summary: 'Liveness and database reachability',
-  responses: {
-    200: jsonContent(envelope(Health), 'The API is up and reaches its database'),
-    ...errorResponses(503),
-  },
-});
-
-export const health = new OpenAPIHono<AppEnv>().openapi(route, async (c) => {
-  const { db, logger } = c.get('services');
-  const started = performance.now();
-  try {
-    await db.execute(sql`select 1`);
-  } catch (err) {
-    logger.error('health: database unreachable', { error: err });
-    throw new ApiError('SERVICE_UNAVAILABLE', '데이터베이스에 연결할 수 없습니다.');
-  }
-  const env = c.get('env');
-  return ok(c, {
-    status: 'ok' as const,
-    version: env.BUILD_VERSION,
-    environment: env.APP_ENV,
-    database: {
-      reachable: true as const,
-      latencyMs: Math.round((performance.now() - started) * 100) / 100,
-    },
-    time: new Date().toISOString(),
-  });
-});
+export const health = new OpenAPIHono<AppEnv>();
+health.route('/', get);
