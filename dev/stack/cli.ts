@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadConfig, type StackConfig } from './config.ts';
 import { readCrons, startCronScheduler } from './cron.ts';
 import { Supervisor, httpReady, waitFor, type Managed } from './processes.ts';
@@ -129,7 +129,13 @@ async function startApi(
     ],
     {
       cwd: root,
-      env: { WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+      // wrangler's custom build (`node dev/stack/assets.ts`) needs this Node (22), also when the
+      // runner was started without npm putting it first on PATH.
+      env: {
+        WRANGLER_SEND_METRICS: 'false',
+        NO_COLOR: '1',
+        PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+      },
       inherit: appEnv === 'development',
     },
   );

@@ -1,7 +1,9 @@
 // Wallet provisioning: confirmation enqueues `{ userId }`; this consumer creates the wallet idempotently,
 // retries with exponential backoff, and after max_retries the message goes to the dead-letter queue
 // (wrangler.toml). The sweeper repairs any confirmed user left without a wallet.
+import { eq } from 'drizzle-orm';
 import { createDb } from '../db/client.ts';
+import { users } from '../db/schema/index.ts';
 import { ensureWallet, usersWithoutWallet } from '../domain/wallets.ts';
 import type { Env } from '../env.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -37,6 +39,17 @@ export async function consumeWalletBatch(
       continue;
     }
     try {
+      // A message delivered late (retries, batching) may find the account already deleted and
+      // anonymised (its rows moved to an anonymous id): no wallet for an id that is gone.
+      const [owner] = await db
+        .select({ status: users.status })
+        .from(users)
+        .where(eq(users.id, message.body.userId));
+      if (!owner || owner.status === 'deleted') {
+        logger.info('wallet queue: no such active user, skipped', { userId: message.body.userId });
+        message.ack();
+        continue;
+      }
       const created = await ensureWallet(db, message.body.userId);
       logger.info('wallet queue: processed', {
         userId: message.body.userId,

@@ -57,6 +57,18 @@ async function deliver(
 }
 
 describe('wallet provisioning', () => {
+  it('a message delivered after the account was deleted and anonymised creates no wallet', async () => {
+    // The anonymisation moves the user's rows to a fresh id: the old id no longer has a user row.
+    const goneId = crypto.randomUUID();
+    const result = await deliver(goneId);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(await walletRows(goneId)).toHaveLength(0);
+    const deletedId = await activeUserWithoutWallet();
+    await db.update(users).set({ status: 'deleted' }).where(eq(users.id, deletedId));
+    await deliver(deletedId);
+    expect(await walletRows(deletedId)).toHaveLength(0);
+  });
+
   it('a real confirmation enqueues the message and the consumer creates the wallet', async () => {
     const user = await createUser('wallet-flow');
     let rows = await walletRows(user.sub);
