@@ -1,23 +1,17 @@
 // Shapes of the explore pages, as the web client's Explore page reads them.
 import { z } from '@hono/zod-openapi';
 import { envelope } from '../../lib/openapi.ts';
+import { CreatorCategory } from '../user/schema.ts';
 
 export const ExplorePageQuery = z.object({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 
-export const Category = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    description: z.string().nullable(),
-    color_code: z.string().nullable(),
-    icon: z.string().nullable(),
-    sort_order: z.number().int(),
-    is_active: z.boolean(),
-  })
-  .openapi('CreatorCategory');
+// The user routes' CreatorCategory with its active flag (its own component: the two differ).
+export const Category = CreatorCategory.extend({ is_active: z.boolean() }).openapi(
+  'ExploreCategory',
+);
 
 export const ExploreCreator = z
   .object({
